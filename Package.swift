@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+//
+// MuJo Edge: an int8 IMU-encoder runtime that recognises activities on the wearable itself.
+//
+// Target map (the core builds as Embedded Swift; host-only targets are marked):
+//   CMuJoSystem     C: the few system headers the core needs (libi2c, ioctl, poll, clock) and
+//                   wrappers for variadic calls Swift cannot make (open, ioctl). Links i2c, openblas, m.
+//   MuJoCore        model file, int8/float kernels, interpreter, label scoring. No Foundation.
+//   MuJoSensors     accelerometer drivers (I²C via libi2c, Linux IIO), CSV replay. No Foundation.
+//   MuJoEmulators   Firmware-host: register-level chip emulators and fake IIO trees for tests.
+//   MuJoTools       HOST ONLY: the `mujo` CLI's commands (Foundation + swift-argument-parser).
+//   mujo            HOST ONLY: the CLI entry point.
+//   mujo-selftest   an Embedded-Swift-compatible self-test executable (see cross/embedded-selftest.sh).
+//   CMallocCounter  TESTS ONLY: malloc interposer that counts allocations made on one thread.
+import PackageDescription
+
+let package = Package(
+    name: "MuJoEdge",
+    products: [
+        .executable(name: "mujo", targets: ["mujo"]),
+        .executable(name: "mujo-selftest", targets: ["MuJoSelfTest"]),
+        .library(name: "MuJoCore", targets: ["MuJoCore"]),
+        .library(name: "MuJoSensors", targets: ["MuJoSensors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "CMuJoSystem",
+            linkerSettings: [
+                .linkedLibrary("i2c"),
+                .linkedLibrary("openblas"),
+                .linkedLibrary("m"),
+            ]
+        ),
+        .target(name: "CMallocCounter"),
+        .target(name: "MuJoCore", dependencies: ["CMuJoSystem"]),
+        .target(name: "MuJoSensors", dependencies: ["CMuJoSystem"]),
+        .target(
+            name: "MuJoEmulators",
+            dependencies: ["MuJoSensors", "CMuJoSystem"],
+            path: "Firmware-host/Emulators"
+        ),
+        .target(
+            name: "MuJoTools",
+            dependencies: [
+                "MuJoCore", "MuJoSensors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "mujo", dependencies: ["MuJoTools"]),
+        .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore"]),
+        .testTarget(name: "MuJoCoreTests", dependencies: ["MuJoCore", "CMallocCounter"]),
+        .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
+        .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,11 @@
+// HOST ONLY. The `mujo` command line: one subcommand per file.
+import ArgumentParser
+
+public struct MujoCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "mujo",
+        abstract: "MuJo Edge: int8 IMU activity recognition on the wearable.",
+        subcommands: []
+    )
+    public init() {}
+}
