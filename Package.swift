@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "mujo", targets: ["mujo"]),
         .executable(name: "mujo-selftest", targets: ["MuJoSelfTest"]),
+        .executable(name: "mujo-kernel-check", targets: ["MuJoKernelCheck"]),
         .library(name: "MuJoCore", targets: ["MuJoCore"]),
         .library(name: "MuJoSensors", targets: ["MuJoSensors"]),
     ],
@@ -51,6 +52,7 @@ let package = Package(
         ),
         .executableTarget(name: "mujo", dependencies: ["MuJoTools"]),
         .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore"]),
+        .executableTarget(name: "MuJoKernelCheck", dependencies: ["MuJoSensors"], path: "Firmware-host/KernelCheck"),
         .testTarget(name: "MuJoCoreTests", dependencies: ["MuJoCore", "CMallocCounter"]),
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
