@@ -1,0 +1,131 @@
+#!/bin/sh
+# /init of the MuJo Edge kernel-test initramfs (built by run-kernel-test.sh; see README.md).
+# Sets up i2c-stub with a LIS3DH at 0x18 and an MPU-6050 at 0x68, checks them at shell level, runs the
+# project's check binary against them (userspace I²C drivers, then the kernel lis3dh IIO driver through
+# the project's IIO reader), prints one "PASS: " or "FAIL: " line per check, then
+# MUJO-KERNEL-TEST-END, and powers off. The kernel passes mujo_shell_only=0|1 in the environment.
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+I2CSET=/usr/sbin/i2cset
+I2CGET=/usr/sbin/i2cget
+CHECK=/bin/mujo-kernel-check
+[ "${mujo_shell_only:-0}" = 1 ] && CHECK=""
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; }
+expect() { if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi; }
+finish() { echo "MUJO-KERNEL-TEST-END"; sync; poweroff -f; sleep 5; }
+step() { echo "--- $*"; }
+
+# Register images. LIS3DH (±2 g, high resolution: 1 mg per 12-bit count, left-justified little-endian);
+# MPU-6050 (big-endian s16, 16384 LSB/g at ±2 g). *2 are written mid-stream while the buffer runs.
+LIS_X=250;  LIS_Y=-500; LIS_Z=1000
+LIS_X2=-750; LIS_Y2=125; LIS_Z2=-1000
+MPU_X=4096; MPU_Y=-8192; MPU_Z=16384
+lis_bytes() { for v in "$@"; do w=$(( (v << 4) & 0xffff )); printf '0x%02x 0x%02x ' $((w & 0xff)) $((w >> 8)); done; }
+mpu_bytes() { for v in "$@"; do w=$(( v & 0xffff )); printf '0x%02x 0x%02x ' $((w >> 8)) $((w & 0xff)); done; }
+hexlist() { for b in "$@"; do printf '%02x ' $((b)); done; }   # "0x0a 0xff" -> "0a ff "
+# Writes bytes to consecutive registers one SMBus byte write at a time: put REG BYTE...
+put() { addr=$1; reg=$2; shift 2; for b in "$@"; do $I2CSET -f -y "$BUS" "$addr" "$reg" "$b" || fail "i2cset $addr $reg"; reg=$((reg + 1)); done; }
+
+step "kernel $(uname -r)"
+modprobe i2c-dev || fail "modprobe i2c-dev"
+modprobe i2c-stub chip_addr=0x18,0x68 || fail "modprobe i2c-stub"
+BUS=""
+for d in /sys/bus/i2c/devices/i2c-*; do
+  [ "$(cat "$d/name" 2>/dev/null)" = "SMBus stub driver" ] && BUS="${d##*/i2c-}"
+done
+if [ -z "$BUS" ] || [ ! -c "/dev/i2c-$BUS" ]; then fail "i2c-stub bus with /dev/i2c-N not found"; finish; fi
+pass "i2c-stub is bus $BUS (/dev/i2c-$BUS)"
+
+step "preloading registers with i2cset"
+LIS_BYTES=$(lis_bytes $LIS_X $LIS_Y $LIS_Z)
+put 0x18 0x0f 0x33                   # WHO_AM_I
+put 0x18 0x27 0x0f                   # STATUS_REG: ZYXDA and per-axis data ready
+put 0x18 0x28 $LIS_BYTES             # OUT_X_L..OUT_Z_H as single-register reads see them
+put 0x18 0xa8 $LIS_BYTES             # the same with the auto-increment bit (multi-byte reads)
+put 0x68 0x75 0x68                   # WHO_AM_I
+put 0x68 0x6b 0x00                   # PWR_MGMT_1 awake
+put 0x68 0x3b $(mpu_bytes $MPU_X $MPU_Y $MPU_Z)
+expect "i2cget lis3dh WHO_AM_I" 0x33 "$($I2CGET -f -y "$BUS" 0x18 0x0f)"
+expect "i2cget mpu6050 WHO_AM_I" 0x68 "$($I2CGET -f -y "$BUS" 0x68 0x75)"
+expect "i2cget lis3dh OUT_Z_H (0xad)" "$(printf '0x%02x' $(( ((LIS_Z << 4) & 0xffff) >> 8 )))" "$($I2CGET -f -y "$BUS" 0x18 0xad)"
+
+export MUJO_I2C_BUS="$BUS"
+export MUJO_LIS3DH_MG="$LIS_X,$LIS_Y,$LIS_Z"
+export MUJO_LIS3DH_MG2="$LIS_X2,$LIS_Y2,$LIS_Z2"
+export MUJO_MPU6050_RAW="$MPU_X,$MPU_Y,$MPU_Z"
+if [ -n "$CHECK" ]; then
+  step "project I2C drivers on /dev/i2c-$BUS (mujo-kernel-check i2c)"
+  MUJO_CHECK=i2c $CHECK; rc=$?
+  [ $rc = 0 ] || fail "mujo-kernel-check i2c exited with status $rc"
+  # The drivers may have written configuration registers; restore the data image for the kernel driver.
+  put 0x18 0x28 $LIS_BYTES
+  put 0x18 0xa8 $LIS_BYTES
+fi
+
+step "binding the kernel's lis3dh IIO driver on the stub"
+modprobe st_accel_i2c || fail "modprobe st_accel_i2c"
+echo lis3dh 0x18 > "/sys/bus/i2c/devices/i2c-$BUS/new_device" || fail "new_device lis3dh 0x18"
+DEV=""
+for d in /sys/bus/iio/devices/iio:device*; do [ "$(cat "$d/name" 2>/dev/null)" = lis3dh ] && DEV="$d"; done
+if [ -z "$DEV" ]; then fail "no IIO device named lis3dh"; finish; fi
+pass "lis3dh bound as ${DEV##*/}"
+expect "sysfs in_accel_x_raw" "$LIS_X" "$(cat "$DEV/in_accel_x_raw")"
+expect "sysfs in_accel_y_raw" "$LIS_Y" "$(cat "$DEV/in_accel_y_raw")"
+expect "sysfs in_accel_z_raw" "$LIS_Z" "$(cat "$DEV/in_accel_z_raw")"
+expect "sysfs in_accel_x_scale" "0.009806" "$(cat "$DEV/in_accel_x_scale")"
+
+step "hrtimer trigger t0 at 100 Hz"
+modprobe iio-trig-hrtimer || fail "modprobe iio-trig-hrtimer"
+mkdir -p /sys/kernel/config
+mount -t configfs none /sys/kernel/config || fail "mount configfs"
+mkdir /sys/kernel/config/iio/triggers/hrtimer/t0 || fail "mkdir hrtimer/t0"
+TRIG=""
+for t in /sys/bus/iio/devices/trigger*; do [ "$(cat "$t/name" 2>/dev/null)" = t0 ] && TRIG="$t"; done
+if [ -z "$TRIG" ]; then fail "hrtimer trigger t0 did not appear"; finish; fi
+echo 100 > "$TRIG/sampling_frequency"
+echo 100 > "$DEV/sampling_frequency"
+echo t0 > "$DEV/trigger/current_trigger"
+expect "current_trigger" t0 "$(cat "$DEV/trigger/current_trigger")"
+echo monotonic > "$DEV/current_timestamp_clock" 2>/dev/null
+
+step "shell-level buffered read of /dev/${DEV##*/}"
+B="$DEV/buffer0"
+for c in in_accel_x_en in_accel_y_en in_accel_z_en in_timestamp_en; do echo 1 > "$B/$c"; done
+expect "buffer0/in_accel_x_type" "le:s12/16>>4" "$(cat "$B/in_accel_x_type")"
+echo 128 > "$B/length"
+echo 1 > "$B/enable" || fail "buffer0/enable"
+WANT1=$(hexlist $LIS_BYTES | sed 's/ $//')
+WANT2=$(hexlist $(lis_bytes $LIS_X2 $LIS_Y2 $LIS_Z2) | sed 's/ $//')
+recs=$(timeout 5 dd if="/dev/${DEV##*/}" bs=16 count=5 2>/dev/null | hexdump -v -e '16/1 "%02x " "\n"')
+n=$(echo "$recs" | grep -c .)
+expect "16-byte records read" 5 "$n"
+good=$(echo "$recs" | grep -c "^$WANT1 ")
+expect "records with x,y,z = $LIS_X,$LIS_Y,$LIS_Z mg" "$n" "$good"
+$I2CSET -f -y "$BUS" 0x18 0xa8 $(lis_bytes $LIS_X2 $LIS_Y2 $LIS_Z2) i || fail "i2cset block write"
+recs=$(timeout 5 dd if="/dev/${DEV##*/}" bs=16 count=140 2>/dev/null | hexdump -v -e '16/1 "%02x " "\n"')
+last=$(echo "$recs" | tail -1 | cut -c1-17)
+expect "last record after mid-stream i2cset" "$WANT2" "$last"
+echo 0 > "$B/enable"
+for c in in_accel_x_en in_accel_y_en in_accel_z_en in_timestamp_en; do echo 0 > "$B/$c"; done
+put 0x18 0xa8 $LIS_BYTES
+
+if [ -n "$CHECK" ]; then
+  step "project IIO reader on /dev/${DEV##*/} (mujo-kernel-check iio)"
+  rm -f /tmp/kcheck-phase1
+  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 $CHECK &
+  pid=$!
+  i=0
+  while [ ! -e /tmp/kcheck-phase1 ] && [ $i -lt 100 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+  if [ -e /tmp/kcheck-phase1 ]; then
+    $I2CSET -f -y "$BUS" 0x18 0xa8 $(lis_bytes $LIS_X2 $LIS_Y2 $LIS_Z2) i || fail "i2cset block write"
+    touch /tmp/kcheck-phase2
+  fi
+  wait $pid; rc=$?
+  [ $rc = 0 ] || fail "mujo-kernel-check iio exited with status $rc"
+fi
+finish
