@@ -24,7 +24,7 @@ step() { echo "--- $*"; }
 # MPU-6050 (big-endian s16, 16384 LSB/g at ±2 g). *2 are written mid-stream while the buffer runs.
 LIS_X=250;  LIS_Y=-500; LIS_Z=1000
 LIS_X2=-750; LIS_Y2=125; LIS_Z2=-1000
-MPU_X=4096; MPU_Y=-8192; MPU_Z=16384
+MPU_X=4200; MPU_Y=-8192; MPU_Z=16384   # X low byte 0x68: the FIFO image 0x74-0x79 overlaps WHO_AM_I 0x75
 lis_bytes() { for v in "$@"; do w=$(( (v << 4) & 0xffff )); printf '0x%02x 0x%02x ' $((w & 0xff)) $((w >> 8)); done; }
 mpu_bytes() { for v in "$@"; do w=$(( v & 0xffff )); printf '0x%02x 0x%02x ' $((w >> 8)) $((w & 0xff)); done; }
 hexlist() { for b in "$@"; do printf '%02x ' $((b)); done; }   # "0x0a 0xff" -> "0a ff "
@@ -47,9 +47,15 @@ put 0x18 0x0f 0x33                   # WHO_AM_I
 put 0x18 0x27 0x0f                   # STATUS_REG: ZYXDA and per-axis data ready
 put 0x18 0x28 $LIS_BYTES             # OUT_X_L..OUT_Z_H as single-register reads see them
 put 0x18 0xa8 $LIS_BYTES             # the same with the auto-increment bit (multi-byte reads)
-put 0x68 0x75 0x68                   # WHO_AM_I
+put 0x18 0x2f 0x01                   # FIFO_SRC: one level (the stub is a flat register file: a FIFO
+                                     # read at 0xA8 always returns this one image)
+MPU_BYTES=$(mpu_bytes $MPU_X $MPU_Y $MPU_Z)
 put 0x68 0x6b 0x00                   # PWR_MGMT_1 awake
-put 0x68 0x3b $(mpu_bytes $MPU_X $MPU_Y $MPU_Z)
+put 0x68 0x3a 0x00                   # INT_STATUS: no FIFO overflow
+put 0x68 0x3b $MPU_BYTES             # ACCEL_XOUT_H..ACCEL_ZOUT_L
+put 0x68 0x72 0x00 0x06              # FIFO_COUNT = 6 bytes (one accel sample)
+put 0x68 0x74 $MPU_BYTES             # FIFO_R_W and on: the stub returns this image for a FIFO burst
+put 0x68 0x75 0x68                   # WHO_AM_I (equal to the X low byte above)
 expect "i2cget lis3dh WHO_AM_I" 0x33 "$($I2CGET -f -y "$BUS" 0x18 0x0f)"
 expect "i2cget mpu6050 WHO_AM_I" 0x68 "$($I2CGET -f -y "$BUS" 0x68 0x75)"
 expect "i2cget lis3dh OUT_Z_H (0xad)" "$(printf '0x%02x' $(( ((LIS_Z << 4) & 0xffff) >> 8 )))" "$($I2CGET -f -y "$BUS" 0x18 0xad)"
@@ -62,9 +68,12 @@ if [ -n "$CHECK" ]; then
   step "project I2C drivers on /dev/i2c-$BUS (mujo-kernel-check i2c)"
   MUJO_CHECK=i2c $CHECK; rc=$?
   [ $rc = 0 ] || fail "mujo-kernel-check i2c exited with status $rc"
-  # The drivers may have written configuration registers; restore the data image for the kernel driver.
+  # The drivers may have written configuration registers; restore the data images for the kernel drivers.
+  put 0x18 0x0f 0x33
   put 0x18 0x28 $LIS_BYTES
   put 0x18 0xa8 $LIS_BYTES
+  put 0x68 0x75 0x68
+  put 0x68 0x3b $MPU_BYTES
 fi
 
 step "binding the kernel's lis3dh IIO driver on the stub"
@@ -114,10 +123,23 @@ echo 0 > "$B/enable"
 for c in in_accel_x_en in_accel_y_en in_accel_z_en in_timestamp_en; do echo 0 > "$B/$c"; done
 put 0x18 0xa8 $LIS_BYTES
 
+step "binding the kernel's inv_mpu6050 IIO driver on the stub (raw reads only: no IRQ, no buffer)"
+modprobe inv-mpu6050-i2c || fail "modprobe inv-mpu6050-i2c"
+echo mpu6050 0x68 > "/sys/bus/i2c/devices/i2c-$BUS/new_device" || fail "new_device mpu6050 0x68"
+MPUDEV=""
+for d in /sys/bus/iio/devices/iio:device*; do [ "$(cat "$d/name" 2>/dev/null)" = mpu6050 ] && MPUDEV="$d"; done
+if [ -n "$MPUDEV" ]; then
+  pass "mpu6050 bound as ${MPUDEV##*/}"
+  expect "sysfs mpu6050 in_accel_x_raw" "$MPU_X" "$(cat "$MPUDEV/in_accel_x_raw")"
+  expect "sysfs mpu6050 in_accel_z_raw" "$MPU_Z" "$(cat "$MPUDEV/in_accel_z_raw")"
+else
+  fail "no IIO device named mpu6050"
+fi
+
 if [ -n "$CHECK" ]; then
   step "project IIO reader on /dev/${DEV##*/} (mujo-kernel-check iio)"
   rm -f /tmp/kcheck-phase1
-  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 $CHECK &
+  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_MPU6050="$MPUDEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 $CHECK &
   pid=$!
   i=0
   while [ ! -e /tmp/kcheck-phase1 ] && [ $i -lt 100 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
