@@ -20,6 +20,7 @@
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 #include <i2c/smbus.h>
+#include <math.h>
 
 /// errno of the calling thread. The corresponding C expression is `errno`.
 int mujo_errno(void);
@@ -41,5 +42,47 @@ void mujo_stdout_line_buffered(void);
 float mujo_parse_float(const char *text, int *ok);
 /// Parses a double with the C locale; returns 0 and sets *ok = 0 on failure.
 double mujo_parse_double(const char *text, int *ok);
+
+// ---- Added for MuJoSensors (static inline so no C source changes are needed) ----
+
+/// One I2C_RDWR transfer: write the register byte `reg`, then (repeated start) read `len` bytes.
+/// Returns 0 or -errno. The corresponding C call is `ioctl(fd, I2C_RDWR, &data)`.
+static inline int mujo_i2c_write_read(int fd, uint16_t addr, uint8_t reg, uint8_t *buf, uint16_t len) {
+    struct i2c_msg msgs[2];
+    msgs[0].addr = addr; msgs[0].flags = 0; msgs[0].len = 1; msgs[0].buf = &reg;
+    msgs[1].addr = addr; msgs[1].flags = I2C_M_RD; msgs[1].len = len; msgs[1].buf = buf;
+    struct i2c_rdwr_ioctl_data data;
+    data.msgs = msgs; data.nmsgs = 2;
+    int r = ioctl(fd, I2C_RDWR, &data);
+    return r < 0 ? -errno : 0;
+}
+/// `ioctl(fd, I2C_FUNCS, &funcs)`; returns 0 or -errno.
+static inline int mujo_i2c_funcs(int fd, unsigned long *funcs) {
+    int r = ioctl(fd, I2C_FUNCS, funcs);
+    return r < 0 ? -errno : 0;
+}
+/// The name of a directory entry (`d_name`), or NULL.
+static inline const char *mujo_dirent_name(const struct dirent *entry) { return entry ? entry->d_name : NULL; }
+/// `poll` on one descriptor for POLLIN; returns >0 readable, 0 timeout, -errno on error.
+/// `*revents` receives the returned events (POLLHUP/POLLERR included).
+static inline int mujo_poll_in(int fd, int timeout_ms, short *revents) {
+    struct pollfd p; p.fd = fd; p.events = POLLIN; p.revents = 0;
+    int r;
+    do { r = poll(&p, 1, timeout_ms); } while (r < 0 && errno == EINTR);
+    *revents = p.revents;
+    return r < 0 ? -errno : r;
+}
+/// `read` restarted on EINTR; returns bytes or -errno.
+static inline long mujo_read(int fd, void *buf, size_t len) {
+    long r;
+    do { r = (long)read(fd, buf, len); } while (r < 0 && errno == EINTR);
+    return r < 0 ? -(long)errno : r;
+}
+/// `write` restarted on EINTR; returns bytes or -errno.
+static inline long mujo_write(int fd, const void *buf, size_t len) {
+    long r;
+    do { r = (long)write(fd, buf, len); } while (r < 0 && errno == EINTR);
+    return r < 0 ? -(long)errno : r;
+}
 
 #endif

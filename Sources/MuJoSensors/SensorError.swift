@@ -1,0 +1,84 @@
+// Errors of MuJoSensors. Every case renders a message that says what was wrong and what to do.
+//
+// Public API:
+//   enum SensorError: Error   thrown with typed throws (`throws(SensorError)`) everywhere.
+//   var message: String       one line for humans: the problem and the remedy.
+
+/// Everything that can go wrong reading a sensor.
+public enum SensorError: Error, Equatable {
+    /// A path could not be opened.
+    case cannotOpen(path: String, errno: Errno)
+    /// `I2C_SLAVE` returned EBUSY: a kernel driver owns the address.
+    case addressOwnedByKernel(bus: String, address: UInt8, kernelDevice: String)
+    /// No supported chip answered at the probed addresses.
+    case noChipFound(bus: String, addresses: [UInt8])
+    /// The identity register did not hold an expected value.
+    case wrongChip(bus: String, address: UInt8, register: UInt8, found: UInt8, expected: String)
+    /// The adapter supports neither SMBus block reads nor plain I²C.
+    case adapterTooLimited(bus: String, functionality: UInt64)
+    /// A bus transaction failed in a way retries cannot fix.
+    case io(operation: String, errno: Errno)
+    /// The device stayed away longer than the reopen window.
+    case deviceVanished(bus: String, address: UInt8, seconds: Double)
+    /// No IIO device with that name under the base directory.
+    case iioDeviceNotFound(name: String, base: String, available: [String])
+    /// An IIO sysfs attribute is missing or malformed.
+    case iioAttribute(path: String, problem: String)
+    /// A requested rate or range the chip cannot do.
+    case unsupportedSetting(String)
+    /// A malformed CSV recording: 1-based line and column.
+    case csv(path: String, line: Int, column: Int, problem: String)
+
+    /// What went wrong and what to do about it.
+    public var message: String {
+        switch self {
+        case .cannotOpen(let path, let e):
+            var hint = "check the path exists and that you may read it"
+            if e.code == 13 { hint = "run as root or add the user to the i2c group (sudo usermod -aG i2c $USER)" }
+            if e.code == 2 && path.hasPrefix("/dev/i2c") {
+                hint = "enable I²C (raspi-config → Interface Options → I2C, or dtparam=i2c_arm=on) and run `modprobe i2c-dev`"
+            }
+            return "cannot open \(path): \(e.name); \(hint)"
+        case .addressOwnedByKernel(let bus, let address, let device):
+            let name = device.isEmpty ? "unknown" : device
+            return "address \(hex(address)) on \(bus) is owned by a kernel driver (\(name)); read it through IIO: mujo … --iio \(name), or unbind the kernel driver first"
+        case .noChipFound(let bus, let addresses):
+            var list = ""
+            for a in addresses { list += (list.isEmpty ? "" : ", ") + hex(a) }
+            return "no supported accelerometer answered on \(bus) at \(list); check wiring (SDA/SCL, 3.3 V, GND), run `i2cdetect -y 1`, and that the address pin matches"
+        case .wrongChip(let bus, let address, let register, let found, let expected):
+            return "device \(hex(address)) on \(bus) has \(hex(found)) in identity register \(hex(register)), expected \(expected); choose the right chip or address (mujo probe lists what answers)"
+        case .adapterTooLimited(let bus, let funcs):
+            return "I²C adapter \(bus) supports neither I2C_RDWR nor SMBus block reads (I2C_FUNCS \(hex64(funcs))); use another bus or the IIO driver"
+        case .io(let op, let e):
+            return "\(op) failed: \(e.name); check the wiring and pull-ups, then retry"
+        case .deviceVanished(let bus, let address, let seconds):
+            return "device \(hex(address)) on \(bus) stopped answering and did not come back within \(seconds) s; check the cable and power, then restart"
+        case .iioDeviceNotFound(let name, let base, let available):
+            var list = ""
+            for a in available { list += (list.isEmpty ? "" : ", ") + a }
+            if list.isEmpty { list = "none" }
+            return "no IIO device named \(name) under \(base) (found: \(list)); load the driver (e.g. `modprobe st_accel_i2c`) and bind it (`echo lis3dh 0x18 > /sys/bus/i2c/devices/i2c-1/new_device`)"
+        case .iioAttribute(let path, let problem):
+            return "IIO attribute \(path): \(problem)"
+        case .unsupportedSetting(let text):
+            return text
+        case .csv(let path, let line, let column, let problem):
+            return "\(path):\(line):\(column): \(problem)"
+        }
+    }
+}
+
+/// "0x68"-style formatting (two hex digits).
+public func hex(_ value: UInt8) -> String {
+    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+    return "0x" + String(digits[Int(value >> 4)]) + String(digits[Int(value & 15)])
+}
+
+func hex64(_ value: UInt64) -> String {
+    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+    var s = ""
+    var v = value
+    repeat { s = String(digits[Int(v & 15)]) + s; v >>= 4 } while v != 0
+    return "0x" + s
+}
