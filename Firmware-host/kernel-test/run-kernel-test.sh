@@ -124,10 +124,14 @@ if [ "$SHELL_ONLY" = 0 ]; then
     CHECK_BIN="$MUJO_KERNEL_CHECK_BIN"
   else
     command -v swift >/dev/null || die "swift not found (needed to build the check binary; --shell-only skips it)"
+    # String comparison and hashing need the embedded Unicode tables, which the driver does not link.
+    EMBEDDED_LIB="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/embedded/x86_64-unknown-linux-gnu"
+    [ -f "$EMBEDDED_LIB/libswiftUnicodeDataTables.a" ] || die "no Embedded Swift stdlib for x86_64-unknown-linux-gnu at $EMBEDDED_LIB"
     say "building mujo-kernel-check (Embedded Swift, static) in .build-kernel-check"
     (cd "$REPO" && swift build -c release --product mujo-kernel-check --scratch-path "$SCRATCH" \
       -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
-      -Xswiftc -Xclang-linker -Xswiftc -static 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]|argument unused during compilation: '-pie'") \
+      -Xswiftc -Xclang-linker -Xswiftc -static \
+      -Xlinker -L"$EMBEDDED_LIB" -Xlinker -lswiftUnicodeDataTables 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]|argument unused during compilation: '-pie'") \
       || die "building mujo-kernel-check failed"
     CHECK_BIN="$SCRATCH/release/mujo-kernel-check"
   fi
