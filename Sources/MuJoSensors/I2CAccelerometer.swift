@@ -243,7 +243,8 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                     // The count does not move: re-initialise the chip (it may have reset itself).
                     setup = try configureChip(c, &l)
                     statistics.fifoResets += 1
-                    emitGap(.fifoStalled, now: system.monotonicNanoseconds(), into: &events)
+                    lastProgress = system.monotonicNanoseconds()
+                    emitGap(.fifoStalled, now: lastProgress, into: &events)
                 }
                 return
             }
@@ -270,7 +271,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         guard let since = vanishedSince else { return }
         if now < nextReopenAt { return }
         do {
-            try l.open()
+            try l.open(reopening: true)
             _ = try identify(&l, wanted: c)
             setup = try configureChip(c, &l)
             vanishedSince = nil
@@ -325,8 +326,13 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         statistics.samplesDelivered += n
     }
 
+    /// Sleeps one poll interval, or until the next reopen attempt when the device is away.
     public func waitForData() throws(SensorError) -> Bool {
-        system.sleep(nanoseconds: pollIntervalNanoseconds)
+        if vanishedSince != nil {
+            system.sleep(nanoseconds: max(0, nextReopenAt - system.monotonicNanoseconds()))
+        } else {
+            system.sleep(nanoseconds: pollIntervalNanoseconds)
+        }
         return true
     }
 

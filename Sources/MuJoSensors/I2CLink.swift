@@ -60,12 +60,13 @@ struct I2CLink<S: SystemCalls> {
     /// Largest burst one transaction may carry.
     var maxTransfer: Int { plainI2C ? 240 : 32 }
 
-    /// Opens the bus and selects the address. EBUSY → addressOwnedByKernel.
-    mutating func open() throws(LinkError) {
+    /// Opens the bus and selects the address. EBUSY → addressOwnedByKernel. With `reopening`,
+    /// a missing bus (ENOENT/ENODEV) is "vanished" (retried later); otherwise it is an error.
+    mutating func open(reopening: Bool = false) throws(LinkError) {
         close()
         let newFD: Int32
         do { newFD = try system.open(bus, .readWrite) } catch {
-            if isVanishedErrno(error) { throw .vanished(operation: "open \(bus)", errno: error) }
+            if reopening && isVanishedErrno(error) { throw .vanished(operation: "open \(bus)", errno: error) }
             throw .fatal(.cannotOpen(path: bus, errno: error))
         }
         do { try system.i2cSetAddress(newFD, address, force: false) } catch {

@@ -1,0 +1,247 @@
+// Acceptance 1 (fault part): overflow and each fault class produce the documented
+// gap / retry / reopen behaviour. Each test asserts the exact events.
+import Foundation
+import XCTest
+import MuJoSensors
+import MuJoEmulators
+
+final class I2CFaultTests: XCTestCase {
+    let bus = "/dev/i2c-1"
+
+    func gaps(_ events: [SensorEvent]) -> [SensorGap] { events.compactMap { $0.gap } }
+
+    /// Overflow: not reading for 20 s → exactly one .fifoOverflow gap, one FIFO reset, then clean.
+    func overflow(_ kind: ChipUnderTest) throws {
+        let rig = try Rig(kind, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 10)
+        XCTAssertTrue(gaps(events).isEmpty)
+        let lastBefore = events.last { $0.sample != nil }!.sample!.timestampNanoseconds
+        rig.system.advance(by: 20_000_000_000)
+        events += try rig.run(seconds: 10)
+        let g = gaps(events)
+        XCTAssertEqual(g.count, 1, "\(kind)")
+        XCTAssertEqual(g.first?.reason, .fifoOverflow)
+        XCTAssertEqual(g.first?.startNanoseconds, lastBefore)
+        XCTAssertEqual(rig.driver.statistics.fifoResets, 1)
+        let f = groundTruth(rig, events)
+        // Lost samples are exactly those the emulator dropped (overflow + reset), never invented.
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+        XCTAssertEqual(f.produced, f.delivered + f.lost + f.inFIFO)
+        let estimate = g.first!.estimatedLostSamples
+        XCTAssertLessThanOrEqual(abs(estimate - f.lost), 3, "\(kind): gap estimate \(estimate) vs dropped \(f.lost)")
+        print("OVERFLOW \(kind): \(f), gap estimate \(estimate)")
+        assertStrictlyIncreasing(events)
+    }
+
+    func testOverflowMPU6050() throws { try overflow(.mpu6050) }
+    func testOverflowMPU6500() throws { try overflow(.mpu6500) }
+    func testOverflowADXL345() throws { try overflow(.adxl345) }
+    func testOverflowLIS3DH() throws { try overflow(.lis3dh) }
+    func testOverflowLSM6DS3() throws { try overflow(.lsm6ds3) }
+    func testOverflowLSM6DSOX() throws { try overflow(.lsm6dsox) }
+
+    /// NACK / EIO bursts within the retry budget: retried, no gap, nothing lost.
+    func transient(_ kind: ChipUnderTest, nacks: Int, eios: Int) throws {
+        let rig = try Rig(kind, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 5)
+        rig.system.nack(bus: bus, address: rig.chip.address, transactions: nacks)
+        rig.system.eio(bus: bus, address: rig.chip.address, transactions: eios)
+        events += try rig.run(seconds: 5)
+        XCTAssertTrue(gaps(events).isEmpty)
+        XCTAssertEqual(rig.driver.statistics.retries, nacks + eios)
+        XCTAssertEqual(rig.driver.statistics.reopens, 0)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.lost, 0)
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+    }
+
+    func testNACKBurstOf4IsRetriedMPU6050() throws { try transient(.mpu6050, nacks: 4, eios: 0) }
+    func testEIOBurstOf4IsRetriedLIS3DH() throws { try transient(.lis3dh, nacks: 0, eios: 4) }
+    func testNACK2ThenEIO2IsRetriedLSM6DSOX() throws { try transient(.lsm6dsox, nacks: 2, eios: 2) }
+    func testNACKBurstOf3IsRetriedADXL345() throws { try transient(.adxl345, nacks: 3, eios: 0) }
+
+    /// Five failures in a row exhaust the retries: the device is reopened 100 ms later,
+    /// re-initialised, and exactly one .deviceReopened gap is reported.
+    func testNACKBurstBeyondRetriesReopens() throws {
+        for kind in [ChipUnderTest.mpu6050, .lis3dh] {
+            let rig = try Rig(kind, rateHz: 100)
+            try rig.driver.start()
+            var events = try rig.run(seconds: 5)
+            let failAt = rig.system.now
+            rig.system.nack(bus: bus, address: rig.chip.address, transactions: 5)
+            events += try rig.run(seconds: 5)
+            let g = gaps(events)
+            XCTAssertEqual(g.map { $0.reason }, [.deviceReopened], "\(kind)")
+            XCTAssertEqual(rig.driver.statistics.reopens, 1)
+            XCTAssertEqual(rig.driver.statistics.retries, 4)
+            // Reopened at the first reopen attempt: 100 ms after the failure is seen (≤ one poll
+            // interval + 15 ms of retries), plus the chip's reset time (MPU: 100 ms).
+            XCTAssertLessThan(g[0].endNanoseconds - failAt, rig.driver.pollIntervalNanoseconds + 15_000_000 + 100_000_000 + 110_000_000)
+            let f = groundTruth(rig, events)
+            XCTAssertEqual(f.duplicated, 0)
+            XCTAssertEqual(f.valueMismatches, 0)
+            XCTAssertEqual(f.produced, f.delivered + f.lost + f.inFIFO)
+        }
+    }
+
+    /// The chip vanishes for 3 s (NACKs) and returns power-on-reset: reopen attempts at +100,
+    /// +300, +700, +1500, +3100 ms; the fifth succeeds; one gap; registers re-initialised.
+    func testDisappearanceReopenLoop() throws {
+        let rig = try Rig(.mpu6050, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 5)
+        let lastBefore = events.last { $0.sample != nil }!.sample!.timestampNanoseconds
+        let goneAt = rig.system.now
+        rig.system.disappear(bus: bus, address: 0x68, forNanoseconds: 3_000_000_000)
+        events += try rig.run(seconds: 10)
+        let g = gaps(events)
+        XCTAssertEqual(g.map { $0.reason }, [.deviceReopened])
+        XCTAssertEqual(g[0].startNanoseconds, lastBefore)
+        let back = g[0].endNanoseconds - goneAt
+        XCTAssertGreaterThan(back, 3_000_000_000)
+        XCTAssertLessThan(back, 3_500_000_000, "reopen should succeed at the +3.1 s attempt")
+        XCTAssertEqual(rig.driver.statistics.reopens, 1)
+        XCTAssertEqual(rig.chip.outputDataRate, 100, "the returned chip was re-configured")
+        let after = events.compactMap { $0.sample }.filter { $0.timestampNanoseconds > g[0].endNanoseconds }
+        XCTAssertGreaterThan(after.count, 600)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+    }
+
+    /// The adapter vanishes (ENODEV on transactions, ENOENT on open) for 1 s.
+    func testBusRemovalReopens() throws {
+        let rig = try Rig(.lsm6ds3, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 3)
+        rig.system.removeBus(bus, forNanoseconds: 1_000_000_000)
+        events += try rig.run(seconds: 5)
+        XCTAssertEqual(gaps(events).map { $0.reason }, [.deviceReopened])
+        XCTAssertEqual(rig.driver.statistics.retries, 0, "ENODEV is not retried")
+        XCTAssertEqual(rig.driver.statistics.reopens, 1)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+    }
+
+    /// A device that stays away longer than the 60 s window ends the stream with an error.
+    func testGivesUpAfter60Seconds() throws {
+        let rig = try Rig(.lis3dh, rateHz: 50)
+        try rig.driver.start()
+        _ = try rig.run(seconds: 2)
+        let goneAt = rig.system.now
+        rig.system.disappear(bus: bus, address: 0x18, forNanoseconds: 600_000_000_000)
+        var caught: SensorError?
+        do { _ = try rig.run(seconds: 120) } catch let e as SensorError { caught = e }
+        guard case .deviceVanished(let b, let a, let s)? = caught else { return XCTFail("expected deviceVanished, got \(String(describing: caught))") }
+        XCTAssertEqual(b, bus); XCTAssertEqual(a, 0x18)
+        XCTAssertGreaterThanOrEqual(s, 60); XCTAssertLessThan(s, 63)
+        XCTAssertLessThan(rig.system.now - goneAt, 64_000_000_000)
+        XCTAssertTrue(caught!.message.hasPrefix("device 0x18 on /dev/i2c-1 stopped answering and did not come back within"), caught!.message)
+    }
+
+    /// FIFO status registers frozen at 0 for 1.5 s: one .fifoStalled gap after the 1 s stall
+    /// timeout, chip re-initialised. A 32-level FIFO (ADXL345, LIS3DH) then fills behind the
+    /// still-frozen status in the remaining ~0.3–0.5 s, so the thawed status reports an overflow:
+    /// one .fifoOverflow gap follows. Deep FIFOs (MPU, LSM6) do not overflow.
+    func stuck(_ kind: ChipUnderTest, expected: [GapReason] = [.fifoStalled]) throws {
+        let rig = try Rig(kind, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 5)
+        let stuckAt = rig.system.now
+        rig.system.stickStatus(bus: bus, address: rig.chip.address, value: 0, forNanoseconds: 1_500_000_000)
+        events += try rig.run(seconds: 5)
+        let g = gaps(events)
+        XCTAssertEqual(g.map { $0.reason }, expected, "\(kind)")
+        XCTAssertGreaterThan(g[0].endNanoseconds - stuckAt, 1_000_000_000)
+        XCTAssertLessThan(g[0].endNanoseconds - stuckAt, 1_500_000_000)
+        XCTAssertEqual(rig.driver.statistics.fifoResets, expected.count)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+        XCTAssertEqual(f.produced, f.delivered + f.lost + f.inFIFO)
+    }
+
+    func testStuckFIFOCountMPU6050() throws { try stuck(.mpu6050) }
+    func testStuckFIFOCountLIS3DH() throws { try stuck(.lis3dh, expected: [.fifoStalled, .fifoOverflow]) }
+    func testStuckFIFOCountADXL345() throws { try stuck(.adxl345, expected: [.fifoStalled, .fifoOverflow]) }
+    func testStuckFIFOCountLSM6DSOX() throws { try stuck(.lsm6dsox) }
+
+    /// EBUSY: the message names the address, bus, kernel device and the IIO way.
+    func testKernelOwnedAddressSaysUseIIO() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("mujo-i2c-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp.appendingPathComponent("1-0068"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        try "mpu6050\n".write(to: tmp.appendingPathComponent("1-0068/name"), atomically: true, encoding: .utf8)
+        let rig = try Rig(.mpu6050, rateHz: 100, sysfsI2CBase: tmp.path)
+        rig.system.ownByKernel(bus: bus, address: 0x68)
+        XCTAssertThrowsError(try rig.driver.start()) { error in
+            let e = error as! SensorError
+            XCTAssertEqual(e, .addressOwnedByKernel(bus: "/dev/i2c-1", address: 0x68, kernelDevice: "mpu6050"))
+            XCTAssertEqual(e.message, "address 0x68 on /dev/i2c-1 is owned by a kernel driver (mpu6050); read it through IIO: mujo … --iio mpu6050, or unbind the kernel driver first")
+        }
+    }
+
+    /// Detection: WHO_AM_I at the standard addresses, on one bus holding four chips.
+    func testProbeAndAutodetect() throws {
+        let r = try realRecording()
+        let sys = EmulatedSystem()
+        sys.addBus(bus)
+        sys.attach(EmulatedMPU6050(variant: .mpu6500, address: 0x69, recording: r), to: bus)
+        sys.attach(EmulatedADXL345(address: 0x1D, recording: r), to: bus)
+        sys.attach(EmulatedLIS3DH(address: 0x18, recording: r), to: bus)
+        sys.attach(EmulatedLSM6DSOX(address: 0x6A, recording: r), to: bus)
+        let found = try probeI2CBus(sys, bus: bus)
+        XCTAssertEqual(found.map { $0.address }, [0x69, 0x1D, 0x18, 0x6A])
+        XCTAssertEqual(found.map { $0.chip }, [.mpu6500, .adxl345, .lis3dh, .lsm6dsox])
+        XCTAssertEqual(found.map { $0.identity }, [0x70, 0xE5, 0x33, 0x6C])
+        // start() without address/chip takes the first one found.
+        let d = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: bus, rateHz: 50))
+        try d.start()
+        XCTAssertEqual(d.chip, .mpu6500)
+        XCTAssertEqual(d.address, 0x69)
+        // Asking for a chip that is not there names what was found.
+        let wrong = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: bus, address: 0x18, chip: .adxl345))
+        XCTAssertThrowsError(try wrong.start()) { error in
+            XCTAssertEqual((error as! SensorError).message,
+                           "device 0x18 on /dev/i2c-1 has 0x00 in identity register 0x00, expected 0xe5 for ADXL345; choose the right chip or address (mujo probe lists what answers)")
+        }
+    }
+
+    func testNoChipAndMissingBusMessages() throws {
+        let sys = EmulatedSystem()
+        sys.addBus(bus)
+        let d = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: bus, chip: .lis3dh))
+        XCTAssertThrowsError(try d.start()) { error in
+            XCTAssertEqual((error as! SensorError).message,
+                           "no supported accelerometer answered on /dev/i2c-1 at 0x18, 0x19; check wiring (SDA/SCL, 3.3 V, GND), run `i2cdetect -y 1`, and that the address pin matches")
+        }
+        let m = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: "/dev/i2c-7"))
+        XCTAssertThrowsError(try m.start()) { error in
+            XCTAssertTrue((error as! SensorError).message.hasPrefix("cannot open /dev/i2c-7: ENOENT (2); enable I²C"), (error as! SensorError).message)
+        }
+    }
+
+    func testUnsupportedRateSaysWhatWorks() throws {
+        let rig = try Rig(.adxl345, rateHz: 60)
+        XCTAssertThrowsError(try rig.driver.start()) { error in
+            XCTAssertEqual((error as! SensorError).message, "ADXL345 rate 60 Hz is not supported; use 25, 50, 100 or 200")
+        }
+    }
+
+    /// ±2 g on wrist data saturates honestly: the delivered values equal the clipped counts.
+    func testSaturationAtTwoG() throws {
+        let rig = try Rig(.lsm6ds3, rateHz: 100, rangeG: 2)
+        try rig.driver.start()
+        let events = try rig.run(seconds: 600)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.valueMismatches, 0)
+        XCTAssertEqual(f.lost, 0)
+        let clipped = rig.chip.producedCounts.filter { $0.x == 32767 || $0.x == -32768 || $0.z == 32767 || $0.z == -32768 || $0.y == 32767 || $0.y == -32768 }.count
+        XCTAssertGreaterThan(clipped, 0, "the recording exceeds 2 g somewhere in 10 min")
+    }
+}
