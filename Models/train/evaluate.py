@@ -1,0 +1,120 @@
+"""Python-side (float) evaluation: nearest-label classification against label embeddings.
+
+    python3 -m Models.train.evaluate --ckpt Models/checkpoints/default/checkpoint.pt [--onnx file.onnx]
+
+Reports WISDM held-out subjects (18-way), seglearn held-out subjects (7-way) and MotionSense
+zero-shot (6-way, all 24 subjects; MotionSense is never used for training, prompts or picking).
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import torch
+
+from . import data as D
+from .text import embed_labels, label_file, parse_label_file, project_label_embeddings
+
+
+@torch.no_grad()
+def embed_windows(encoder, X: np.ndarray, batch=1024) -> np.ndarray:
+    encoder.eval()
+    out = [encoder(torch.from_numpy(X[i:i + batch])).numpy() for i in range(0, len(X), batch)]
+    return np.concatenate(out) if out else np.zeros((0, encoder.cfg.embed_dim), np.float32)
+
+
+def metrics(y, pred, n_classes):
+    from sklearn.metrics import accuracy_score, f1_score, recall_score
+    labels = list(range(n_classes))
+    return {"macro_f1": float(f1_score(y, pred, labels=labels, average="macro", zero_division=0)),
+            "accuracy": float(accuracy_score(y, pred)),
+            "recall": [float(r) for r in recall_score(y, pred, labels=labels, average=None, zero_division=0)],
+            "n": int(len(y)), "chance_macro_f1_uniform": 1.0 / n_classes}
+
+
+def label_embeddings(W, b, label_path):
+    labels = parse_label_file(label_path)
+    pe, owner = embed_labels(labels)
+    return [n for n, _ in labels], project_label_embeddings(W, b, pe, owner)
+
+
+def nearest_label_eval(emb, y, label_emb):
+    pred = np.argmax(emb @ label_emb.T, axis=1)
+    return metrics(y, pred, len(label_emb))
+
+
+def load_checkpoint(path):
+    from .model import EncoderConfig, MuJoStyle
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    m = MuJoStyle(EncoderConfig.from_dict(ck["encoder_config"]), ck["head_sizes"])
+    m.load_state_dict(ck["state_dict"])
+    m.eval()
+    return m, ck
+
+
+def fmt(name, r, names=None):
+    s = f"{name}: macro-F1 {r['macro_f1']:.4f}  accuracy {r['accuracy']:.4f}  (n={r['n']}, chance {r['chance_macro_f1_uniform']:.3f})"
+    if names:
+        s += "\n    recall: " + ", ".join(f"{n} {v:.2f}" for n, v in zip(names, r["recall"]))
+    return s
+
+
+def evaluate_all(model, motionsense=True, log=print, encoder=None):
+    enc = encoder or model.encoder
+    W = model.text_proj.lin.weight.detach().numpy()
+    b = model.text_proj.lin.bias.detach().numpy()
+    res = {}
+    _, te = D.wisdm_split(D.load_wisdm())
+    X, y, _ = D.cut_windows(te)
+    names, L = label_embeddings(W, b, label_file("wisdm18.txt"))
+    emb = embed_windows(enc, X)
+    res["wisdm_heldout"] = nearest_label_eval(emb, y, L)
+    log(fmt("WISDM held-out subjects (18-way nearest label)", res["wisdm_heldout"], names))
+    _, te = D.seglearn_split(D.load_seglearn_watch())
+    X, y, _ = D.cut_windows(te, hop=20)
+    names, L = label_embeddings(W, b, label_file("seglearn-watch.txt"))
+    res["seglearn_heldout"] = nearest_label_eval(embed_windows(enc, X), y, L)
+    log(fmt("seglearn watch held-out subjects 5,10 (7-way, 5 s windows, 1 s hop)", res["seglearn_heldout"], names))
+    if motionsense:
+        X, y, _ = D.cut_windows(D.load_motionsense())
+        names, L = label_embeddings(W, b, label_file("motionsense6.txt"))
+        res["motionsense_zeroshot"] = nearest_label_eval(embed_windows(enc, X), y, L)
+        log(fmt("MotionSense zero-shot (6-way, all 24 subjects, never trained on)",
+                res["motionsense_zeroshot"], names))
+    return res
+
+
+class OnnxEncoder:
+    """Wrap an ONNX file so it can stand in for the torch encoder (batch 1 per call)."""
+
+    def __init__(self, path, cfg):
+        import onnxruntime as ort
+        self.sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+        self.cfg = cfg
+
+    def eval(self):
+        return self
+
+    def __call__(self, x):
+        x = x.numpy()
+        out = [self.sess.run(None, {"imu": x[i:i + 1]})[0] for i in range(len(x))]
+        return torch.from_numpy(np.concatenate(out))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--ckpt", default="Models/checkpoints/default/checkpoint.pt")
+    ap.add_argument("--onnx", default=None, help="evaluate this ONNX encoder instead of the torch one")
+    ap.add_argument("--no-motionsense", action="store_true")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(2)
+    t0 = time.time()
+    model, _ = load_checkpoint(a.ckpt)
+    enc = OnnxEncoder(a.onnx, model.encoder.cfg) if a.onnx else None
+    evaluate_all(model, motionsense=not a.no_motionsense, encoder=enc)
+    print(f"evaluation wall time {time.time() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
