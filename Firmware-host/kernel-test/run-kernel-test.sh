@@ -125,12 +125,19 @@ if [ "$SHELL_ONLY" = 0 ]; then
   else
     command -v swift >/dev/null || die "swift not found (needed to build the check binary; --shell-only skips it)"
     # String comparison and hashing need the embedded Unicode tables, which the driver does not link.
+    # -sil-disable-pass=object-outliner: Swift 6.3.1 Embedded names statically initialised arrays
+    # "outlined read-only object #N of <function>" per module and emits them as mergeable symbols.
+    # A function inlined into the client gets its own numbering, so the linker may pair
+    # MuJoSensors' code with the client's arrays: AccelerometerChip.identityValues returned the
+    # wrong list and identifyChip(0x18, 0x0f, 0x33) returned nil. Without the pass no such
+    # symbols exist.
     EMBEDDED_LIB="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/embedded/x86_64-unknown-linux-gnu"
     [ -f "$EMBEDDED_LIB/libswiftUnicodeDataTables.a" ] || die "no Embedded Swift stdlib for x86_64-unknown-linux-gnu at $EMBEDDED_LIB"
     say "building mujo-kernel-check (Embedded Swift, static) in .build-kernel-check"
     (cd "$REPO" && swift build -c release --product mujo-kernel-check --scratch-path "$SCRATCH" \
       -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
       -Xswiftc -Xclang-linker -Xswiftc -static \
+      -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=object-outliner \
       -Xlinker -L"$EMBEDDED_LIB" -Xlinker -lswiftUnicodeDataTables 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]|argument unused during compilation: '-pie'") \
       || die "building mujo-kernel-check failed"
     CHECK_BIN="$SCRATCH/release/mujo-kernel-check"
