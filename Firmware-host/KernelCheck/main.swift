@@ -156,5 +156,101 @@ func checkIIOPath(_ report: inout Report) {
     } catch {
         report.fail("probeI2CBus \(bus): \(error.message)")
     }
-    if let handshake = environment("MUJO_IIO_HANDSHAKE") { _ = touch(handshake) }
+    var lisDriver = I2CAccelerometer(system: system, configuration: I2CAccelerometerConfiguration(bus: bus, address: 0x18, chip: .lis3dh, rateHz: 100, rangeG: 2))
+    do {
+        try lisDriver.start()
+        report.fail("LIS3DH I2C driver refuses an address the kernel owns (it started)")
+        lisDriver.stop()
+    } catch {
+        if case .addressOwnedByKernel(_, _, let device) = error {
+            report.check(device == "lis3dh", "LIS3DH I2C driver → addressOwnedByKernel(lis3dh) while the kernel driver is bound")
+        } else {
+            report.fail("LIS3DH I2C driver on a kernel-owned address: expected addressOwnedByKernel, got: \(error.message)")
+        }
+    }
+
+    let devices = listIIODevices(system)
+    var lisInfo: IIODeviceInfo? = nil
+    for d in devices where d.name == "lis3dh" { lisInfo = d }
+    report.check(lisInfo != nil, "listIIODevices lists lis3dh (found \(devices.count) devices)")
+    if let d = lisInfo {
+        report.check(d.hasBuffer, "listIIODevices: lis3dh has a buffer")
+        report.check(d.currentTrigger == "t0", "listIIODevices: lis3dh current trigger t0 (got '\(d.currentTrigger)')")
+        report.check(d.node.hasPrefix("/dev/iio:device"), "listIIODevices: lis3dh node \(d.node)")
+    }
+    if let mg = requiredTriple("MUJO_LIS3DH_MG", &report), let mg2 = requiredTriple("MUJO_LIS3DH_MG2", &report) {
+        checkLIS3DHBuffered(&report, first: mg, second: mg2)
+    } else if let handshake = environment("MUJO_IIO_HANDSHAKE") {
+        _ = touch(handshake)
+    }
+    if let raw = requiredTriple("MUJO_MPU6050_RAW", &report) { checkMPU6050Raw(&report, raw: raw) }
+}
+
+/// The IIO reader on the kernel's lis3dh driver: buffered records from /dev/iio:deviceN driven by
+/// the hrtimer trigger t0 at 100 Hz, then the register image init.sh rewrites mid-stream.
+func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second mg2: SIMD3<Int32>) {
+    let handshake = environment("MUJO_IIO_HANDSHAKE")
+    defer { if let handshake { _ = touch(handshake) } }   // never leave init.sh waiting
+    let config = IIOReaderConfiguration(name: "lis3dh", samplingFrequency: 100, mode: .buffered, trigger: "t0",
+                                        watermark: 4, bufferLength: 256, timestamp: true)
+    var reader = IIOReader(system: system, configuration: config)
+    do { try reader.start() } catch {
+        report.fail("IIOReader start on lis3dh (buffered, trigger t0): \(error.message)")
+        return
+    }
+    report.check(reader.mode == .buffered, "IIOReader lis3dh runs buffered")
+    report.check(reader.layout.recordBytes == 16, "IIOReader lis3dh record = 16 bytes (x,y,z s12/16 + pad + s64 timestamp), got \(reader.layout.recordBytes)")
+    report.check(abs(reader.scale.x - 0.009806) < 1e-6, "IIOReader lis3dh per-axis scale 0.009806 m/s² per count")
+    report.check(reader.outputDataRate == 100, "IIOReader lis3dh sampling_frequency read back as 100 Hz")
+    let enablePath = reader.deviceDirectory + "/buffer0/enable"
+    report.check((try? system.readText(enablePath)) == "1", "IIOReader enabled \(enablePath)")
+
+    let want = metersPerSecondSquared(milliG: mg)
+    let got = collect(&reader, timeoutNanoseconds: 5_000_000_000) { $0.samples.count >= 30 }
+    checkSamples(&report, "IIO lis3dh buffered (\(mg.x), \(mg.y), \(mg.z) mg)", got, want: want, count: 30)
+    if got.samples.count >= 2 {
+        let first = got.samples[0].timestampNanoseconds, last = got.samples[got.samples.count - 1].timestampNanoseconds
+        let meanMicros = (last - first) / Int64(got.samples.count - 1) / 1000
+        report.check(meanMicros >= 9_000 && meanMicros <= 11_000, "IIO lis3dh kernel timestamps \(meanMicros) µs apart on average (100 Hz: 9000–11000)")
+        let age = mujo_monotonic_ns() - last
+        report.check(age >= 0 && age < 2_000_000_000, "IIO lis3dh timestamps are CLOCK_MONOTONIC (last sample \(age / 1_000_000) ms old)")
+    }
+
+    // Ask init.sh to rewrite OUT_X_L..OUT_Z_H with i2cset (one block write) while the buffer runs.
+    guard let handshake else { report.fail("MUJO_IIO_HANDSHAKE not set"); return }
+    report.check(touch(handshake), "handshake file \(handshake) created")
+    let want2 = metersPerSecondSquared(milliG: mg2)
+    let changed = collect(&reader, timeoutNanoseconds: 8_000_000_000) { c in
+        var after = 0
+        for s in c.samples where close(s.acceleration, want2, tolerance: 0.02) { after += 1 }
+        return after >= 10
+    }
+    if let e = changed.error { report.fail("IIO lis3dh after i2cset: \(e.message)") }
+    var old = 0, new = 0, other = 0, oldAfterNew = 0
+    for s in changed.samples {
+        if close(s.acceleration, want2, tolerance: 0.02) { new += 1 }
+        else if close(s.acceleration, want, tolerance: 0.02) { old += 1; if new > 0 { oldAfterNew += 1 } }
+        else { other += 1 }
+    }
+    report.check(new >= 10, "IIO lis3dh shows the i2cset values \(vectorText(want2)) mid-stream (\(new) samples after \(old) old ones)")
+    report.check(other == 0 && oldAfterNew == 0, "IIO lis3dh stream switches cleanly: no torn or stale records (\(other) torn, \(oldAfterNew) stale)")
+    report.check(changed.gaps.isEmpty, "IIO lis3dh no gaps across the change (got \(changed.gaps.count))")
+    reader.stop()
+    report.check((try? system.readText(enablePath)) == "0", "IIOReader.stop disabled the buffer")
+}
+
+/// The IIO reader on the kernel's inv_mpu6050 driver, which has no IRQ here: raw sysfs polling.
+func checkMPU6050Raw(_ report: inout Report, raw: SIMD3<Int32>) {
+    let config = IIOReaderConfiguration(name: "mpu6050", samplingFrequency: 50, mode: .automatic)
+    var reader = IIOReader(system: system, configuration: config)
+    do { try reader.start() } catch {
+        report.fail("IIOReader start on mpu6050 (automatic): \(error.message)")
+        return
+    }
+    report.check(reader.mode == .raw, "IIOReader mpu6050 without IRQ/trigger falls back to raw sysfs reads")
+    report.check(abs(reader.scale.x - 0.000598) < 1e-6, "IIOReader mpu6050 shared in_accel_scale 0.000598")
+    let want = SIMD3<Float>(Float(raw.x), Float(raw.y), Float(raw.z)) * Float(standardGravity / 16384)
+    let got = collect(&reader, timeoutNanoseconds: 5_000_000_000) { $0.samples.count >= 5 }
+    checkSamples(&report, "IIO mpu6050 raw (\(raw.x), \(raw.y), \(raw.z) counts)", got, want: want, count: 5)
+    reader.stop()
 }
