@@ -53,11 +53,14 @@ public struct OpenMode: Equatable {
     public var write: Bool
     public var read: Bool
     public var nonBlocking: Bool
-    public init(read: Bool = true, write: Bool = false, nonBlocking: Bool = false) {
-        self.read = read; self.write = write; self.nonBlocking = nonBlocking
+    /// O_TRUNC (what a shell's `echo 1 > attr` does; harmless on sysfs, needed on plain files).
+    public var truncate: Bool
+    public init(read: Bool = true, write: Bool = false, nonBlocking: Bool = false, truncate: Bool = false) {
+        self.read = read; self.write = write; self.nonBlocking = nonBlocking; self.truncate = truncate
     }
     public static let readOnly = OpenMode()
     public static let writeOnly = OpenMode(read: false, write: true)
+    public static let writeTruncate = OpenMode(read: false, write: true, truncate: true)
     public static let readWrite = OpenMode(read: true, write: true)
     public static let readNonBlocking = OpenMode(nonBlocking: true)
 }
@@ -148,7 +151,7 @@ extension SystemCalls {
 
     /// Writes `text` followed by a newline to a sysfs attribute.
     public func writeText(_ path: String, _ text: String) throws(Errno) {
-        let fd = try open(path, .writeOnly)
+        let fd = try open(path, .writeTruncate)
         defer { close(fd) }
         var bytes = Array(text.utf8)
         bytes.append(10)
@@ -181,6 +184,7 @@ public final class LinuxSystemCalls: SystemCalls {
     public func open(_ path: String, _ mode: OpenMode) throws(Errno) -> Int32 {
         var flags: Int32 = mode.write ? (mode.read ? O_RDWR : O_WRONLY) : O_RDONLY
         if mode.nonBlocking { flags |= O_NONBLOCK }
+        if mode.truncate { flags |= O_TRUNC }
         let fd = path.withCString { mujo_open($0, flags) }
         if fd < 0 { throw Errno(mujo_errno()) }
         return fd
