@@ -156,7 +156,7 @@ func checkIIOPath(_ report: inout Report) {
     } catch {
         report.fail("probeI2CBus \(bus): \(error.message)")
     }
-    var lisDriver = I2CAccelerometer(system: system, configuration: I2CAccelerometerConfiguration(bus: bus, address: 0x18, chip: .lis3dh, rateHz: 100, rangeG: 2))
+    let lisDriver = I2CAccelerometer(system: system, configuration: I2CAccelerometerConfiguration(bus: bus, address: 0x18, chip: .lis3dh, rateHz: 100, rangeG: 2))
     do {
         try lisDriver.start()
         report.fail("LIS3DH I2C driver refuses an address the kernel owns (it started)")

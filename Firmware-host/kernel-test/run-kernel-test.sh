@@ -73,9 +73,10 @@ newest_cached_pkg() {
   return 0
 }
 newest_registry_pkg() {
-  local p best=""
+  local p best="" policy
   for p in $(apt-cache pkgnames linux-image-6.12. 2>/dev/null | grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' | sort -V); do
-    apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]' && best="$p"
+    policy=$(apt-cache policy "$p" 2>/dev/null || true)   # no `| grep -q`: SIGPIPE + pipefail
+    case "$policy" in *"Candidate: (none)"*|"") ;; *"Candidate: "*) best="$p" ;; esac
   done
   echo "$best"
 }
