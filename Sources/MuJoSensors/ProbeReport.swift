@@ -1,0 +1,46 @@
+// The text `mujo probe` prints: chips answering on I²C buses, and IIO devices.
+//
+// Public API:
+//   func probeReport(_:buses:iioSysfsBase:devBase:i2cSysfsBase:) -> [String]   one line each.
+//
+// Lines look like:
+//   /dev/i2c-1 0x68 id 0x68 MPU-6050 driver: I2CAccelerometer (FIFO burst)
+//   /dev/i2c-1 0x18 owned by kernel driver lis3dh: read it through IIO (--iio lis3dh)
+//   /dev/i2c-1 0x53 id 0x00 unknown device
+//   iio:device0 lis3dh node /dev/iio:device0 buffered trigger t0 sampling_frequency 100 Hz
+//   /dev/i2c-7: cannot open /dev/i2c-7: ENOENT (2); enable I²C …
+
+public func probeReport<S: SystemCalls>(
+    _ system: S, buses: [String], iioSysfsBase: String = "/sys/bus/iio/devices", devBase: String = "/dev",
+    i2cSysfsBase: String = "/sys/bus/i2c/devices"
+) -> [String] {
+    var lines: [String] = []
+    for bus in buses {
+        do {
+            let results = try probeI2CBus(system, bus: bus, sysfsI2CBase: i2cSysfsBase)
+            if results.isEmpty { lines.append("\(bus): no device answered at the standard accelerometer addresses") }
+            for r in results {
+                if !r.kernelOwner.isEmpty {
+                    lines.append("\(bus) \(hex(r.address)) owned by kernel driver \(r.kernelOwner): read it through IIO (--iio \(r.kernelOwner))")
+                } else if let chip = r.chip {
+                    let driver = chip.hasFIFODriver ? "I2CAccelerometer (FIFO burst)" : "none yet; use IIO (modprobe \(chip.kernelModule))"
+                    lines.append("\(bus) \(hex(r.address)) id \(hex(r.identity ?? 0)) \(chip.name) driver: \(driver)")
+                } else {
+                    lines.append("\(bus) \(hex(r.address)) id \(hex(r.identity ?? 0)) unknown device")
+                }
+            }
+        } catch {
+            lines.append("\(bus): \(error.message)")
+        }
+    }
+    let devices = listIIODevices(system, sysfsBase: iioSysfsBase, devBase: devBase)
+    if devices.isEmpty { lines.append("no IIO devices under \(iioSysfsBase)") }
+    for d in devices {
+        let short = d.directory.split(separator: "/").last.map(String.init) ?? d.directory
+        var line = "\(short) \(d.name.isEmpty ? "(no name)" : d.name) node \(d.node) \(d.hasBuffer ? "buffered" : "raw only")"
+        if !d.currentTrigger.isEmpty { line += " trigger \(d.currentTrigger)" }
+        if let f = d.samplingFrequency { line += " sampling_frequency \(f) Hz" }
+        lines.append(line)
+    }
+    return lines
+}
