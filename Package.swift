@@ -53,7 +53,11 @@ let package = Package(
         .executableTarget(name: "mujo", dependencies: ["MuJoTools"]),
         .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore"]),
         .executableTarget(name: "MuJoKernelCheck", dependencies: ["MuJoSensors"], path: "Firmware-host/KernelCheck"),
-        .testTarget(name: "MuJoCoreTests", dependencies: ["MuJoCore", "CMallocCounter"]),
+        .testTarget(
+            name: "MuJoCoreTests",
+            dependencies: ["MuJoCore", "CMallocCounter"],
+            exclude: ["Vectors", "Fixtures"]
+        ),
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
     ],

@@ -1,0 +1,48 @@
+// Transpose and plain copies on raw elements of any size (int8, int32, float32 alike).
+
+/// A transpose of a rank ≤ 4 tensor, planned once: output dims and the input stride of each
+/// output axis, padded with leading unit axes so one loop nest serves every rank.
+public struct TransposePlan: Equatable {
+    public var dims: (Int, Int, Int, Int)
+    public var strides: (Int, Int, Int, Int)
+
+    /// `perm[i]` names the input axis that becomes output axis i.
+    public init(shape: [Int], perm: [Int]) {
+        var inStrides = [Int](repeating: 0, count: shape.count)
+        var s = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) { inStrides[i] = s; s *= shape[i] }
+        var d = [1, 1, 1, 1], st = [0, 0, 0, 0]
+        let pad = 4 - shape.count
+        for i in 0..<perm.count {
+            d[pad + i] = shape[perm[i]]
+            st[pad + i] = inStrides[perm[i]]
+        }
+        dims = (d[0], d[1], d[2], d[3])
+        strides = (st[0], st[1], st[2], st[3])
+    }
+
+    public static func == (l: TransposePlan, r: TransposePlan) -> Bool {
+        l.dims == r.dims && l.strides == r.strides
+    }
+}
+
+public func transposeElements<T>(_ x: UnsafePointer<T>, plan: TransposePlan, output: UnsafeMutablePointer<T>) {
+    let (d0, d1, d2, d3) = plan.dims, (s0, s1, s2, s3) = plan.strides
+    var o = 0
+    for a in 0..<d0 {
+        for b in 0..<d1 {
+            for c in 0..<d2 {
+                let base = a * s0 + b * s1 + c * s2
+                for d in 0..<d3 {
+                    output[o] = x[base + d * s3]
+                    o += 1
+                }
+            }
+        }
+    }
+}
+
+/// Copies `count` bytes (reshape and concat are copies into the output tensor).
+public func copyBytes(_ x: UnsafeRawPointer, count: Int, output: UnsafeMutableRawPointer) {
+    if x != UnsafeRawPointer(output) { output.copyMemory(from: x, byteCount: count) }
+}

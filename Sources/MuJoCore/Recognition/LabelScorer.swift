@@ -1,0 +1,65 @@
+// Scores an embedding against the label table: cosine similarity, best first.
+// The label embeddings are normalised once at init, so scoring is one dot product per label.
+
+public struct LabelScore: Equatable {
+    public var label: Int
+    public var cosine: Float
+    public init(label: Int, cosine: Float) {
+        self.label = label
+        self.cosine = cosine
+    }
+}
+
+public struct LabelScorer {
+    public let table: LabelTable
+    private let unit: [Float]   // [labels × dim], each row of norm 1
+
+    public init(table: LabelTable) {
+        self.table = table
+        var unit = [Float](repeating: 0, count: table.labels.count * table.dimension)
+        for (i, label) in table.labels.enumerated() {
+            var ss: Float = 0
+            for v in label.embedding { ss += v * v }
+            let inv = ss > 0 ? 1 / ss.squareRoot() : 0
+            for (j, v) in label.embedding.enumerated() { unit[i * table.dimension + j] = v * inv }
+        }
+        self.unit = unit
+    }
+
+    /// Cosine of `embedding` (dimension `table.dimension`) with every label, into `scores`
+    /// (capacity ≥ label count), sorted best first. Labels under their threshold are left out.
+    /// Returns how many scores were written. Allocates nothing.
+    public func score(_ embedding: UnsafePointer<Float>, into scores: UnsafeMutablePointer<LabelScore>) -> Int {
+        let d = table.dimension
+        var ss: Float = 0
+        for j in 0..<d { ss += embedding[j] * embedding[j] }
+        let inv = ss > 0 ? 1 / ss.squareRoot() : 0
+        var n = 0
+        unit.withUnsafeBufferPointer { u in
+            for i in 0..<table.labels.count {
+                var dot: Float = 0
+                for j in 0..<d { dot += u[i * d + j] * embedding[j] }
+                let cosine = dot * inv
+                if let t = table.labels[i].threshold, cosine < t { continue }
+                // Insertion into the sorted prefix: label counts are small.
+                var k = n
+                while k > 0 && scores[k - 1].cosine < cosine {
+                    scores[k] = scores[k - 1]
+                    k -= 1
+                }
+                scores[k] = LabelScore(label: i, cosine: cosine)
+                n += 1
+            }
+        }
+        return n
+    }
+
+    /// Convenience for hosts: the `k` best labels.
+    public func top(_ k: Int, of embedding: [Float]) -> [LabelScore] {
+        var out = [LabelScore](repeating: LabelScore(label: 0, cosine: 0), count: table.labels.count)
+        let n = embedding.withUnsafeBufferPointer { e in
+            out.withUnsafeMutableBufferPointer { score(e.baseAddress!, into: $0.baseAddress!) }
+        }
+        return Array(out[0..<min(k, n)])
+    }
+}
