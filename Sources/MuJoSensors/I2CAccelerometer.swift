@@ -73,6 +73,9 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     private var lastTimestamp: Int64?
     private var lastProgress: Int64 = 0
     private var floorTimestamp: Int64 = 0
+    // Measured rate: samples delivered since the anchor read (reset at every gap).
+    private var rateAnchorTime: Int64?
+    private var rateAnchorSamples = 0
     // Reopen loop state.
     private var vanishedSince: Int64?
     private var nextReopenAt: Int64 = 0
@@ -83,7 +86,16 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         self.configuration = configuration
     }
 
+    /// The rate the chip is configured to (nominal, from its ODR table/divider).
     public var outputDataRate: Double { setup.outputDataRate }
+
+    /// The rate measured on the host clock: samples delivered / time between reads, since the
+    /// last gap (nil until 2 s of data). Shows the chip oscillator's real rate (±1–2 % typical).
+    public var measuredOutputDataRate: Double? {
+        guard let t0 = rateAnchorTime, let t1 = lastReadTime, t1 - t0 >= 2_000_000_000 else { return nil }
+        return Double(rateAnchorSamples) * 1e9 / Double(t1 - t0)
+    }
+    private var lastReadTime: Int64?
     public var hasGyroscope: Bool { setup.gyroscope }
     private var period: Int64 { setup.outputDataRate > 0 ? Int64(1e9 / setup.outputDataRate) : 10_000_000 }
 
@@ -251,6 +263,12 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             frames.removeAll(keepingCapacity: true)
             try chipRead(c, &l, count: status.frames)
             lastProgress = readTime
+            if rateAnchorTime == nil {
+                rateAnchorTime = readTime   // samples up to here are not counted
+                rateAnchorSamples = -frames.count
+            }
+            rateAnchorSamples += frames.count
+            lastReadTime = readTime
             deliver(readTime: readTime, into: &events)
         } catch {
             switch error {
@@ -298,6 +316,8 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         statistics.gaps += 1
         lastTimestamp = nil
         floorTimestamp = now
+        rateAnchorTime = nil
+        lastReadTime = nil
     }
 
     private func deliver(readTime: Int64, into events: inout [SensorEvent]) {

@@ -245,3 +245,55 @@ final class I2CFaultTests: XCTestCase {
         XCTAssertGreaterThan(clipped, 0, "the recording exceeds 2 g somewhere in 10 min")
     }
 }
+
+final class I2CDriverExtraTests: XCTestCase {
+    /// A chip whose oscillator runs 0.5 % fast: nothing lost, timestamps keep up, and the
+    /// measured rate shows the real 100.5 Hz while outputDataRate stays the nominal 100 Hz.
+    func testOscillatorDriftIsTrackedAndMeasured() throws {
+        let rig = try Rig(.mpu6050, rateHz: 100)
+        rig.chip.clockError = 0.005
+        try rig.driver.start()
+        let events = try rig.run(seconds: 600)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.lost, 0); XCTAssertEqual(f.duplicated, 0); XCTAssertEqual(f.valueMismatches, 0)
+        XCTAssertEqual(rig.driver.outputDataRate, 100)
+        XCTAssertEqual(rig.driver.measuredOutputDataRate ?? 0, 100.5, accuracy: 0.05)
+        XCTAssertLessThan(f.maxTimestampErrorMs, 260 + 20)
+        print("DRIFT +0.5 %: \(f), measured \(rig.driver.measuredOutputDataRate ?? 0) Hz")
+    }
+
+    /// MPU family with the gyroscope in the FIFO: 12-byte frames, rotation rate present.
+    func testMPUWithGyroscopeFrames() throws {
+        let r = try realRecording()
+        let sys = EmulatedSystem()
+        let chip = EmulatedMPU6050(variant: .mpu9250, recording: r)
+        sys.attach(chip, to: "/dev/i2c-1")
+        let d = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(
+            bus: "/dev/i2c-1", address: 0x68, chip: .mpu9250, rateHz: 100, rangeG: 16, gyroscope: true))
+        try d.start()
+        XCTAssertTrue(d.hasGyroscope)
+        XCTAssertEqual(chip.registers[0x23], 0x78)
+        XCTAssertEqual(chip.registers[0x1B], 0x18)
+        var events: [SensorEvent] = []
+        var dd = d
+        try capture(&dd, clock: sys, durationNanoseconds: 60_000_000_000) { events.append($0) }
+        let samples = events.compactMap { $0.sample }
+        XCTAssertEqual(samples.count, chip.readCount)
+        XCTAssertEqual(chip.droppedCount, 0)
+        XCTAssertTrue(samples.allSatisfy { $0.rotationRate == SIMD3<Float>(0, 0, 0) })
+        let scale = 9.80665 * 16 / 32768
+        var bad = 0
+        var popped = chip.fates.enumerated().filter { $0.element == .read }.map { $0.offset }.makeIterator()
+        for s in samples {
+            let c = chip.producedCounts[popped.next()!]
+            if abs(Double(s.acceleration.x) - Double(c.x) * scale) > 1e-3 || abs(Double(s.acceleration.z) - Double(c.z) * scale) > 1e-3 { bad += 1 }
+        }
+        XCTAssertEqual(bad, 0)
+        // A gyroscope on an accelerometer-only chip is refused with what to do.
+        let rig = try Rig(.lis3dh, rateHz: 100)
+        let lis = I2CAccelerometer(system: rig.system, configuration: I2CAccelerometerConfiguration(bus: "/dev/i2c-1", address: 0x18, chip: .lis3dh, gyroscope: true))
+        XCTAssertThrowsError(try lis.start()) { e in
+            XCTAssertEqual((e as! SensorError).message, "LIS3DH: gyroscope reading is supported on the MPU family only; drop the gyroscope option")
+        }
+    }
+}
