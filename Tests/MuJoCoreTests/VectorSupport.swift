@@ -44,6 +44,12 @@ struct VectorTensor {
     /// Exact: integers stay integers (JSONSerialization keeps int64), floats are float64.
     var numbers: [NSNumber]
 
+    init(dtype: String, shape: [Int], numbers: [NSNumber]) {
+        self.dtype = dtype
+        self.shape = shape
+        self.numbers = numbers
+    }
+
     init(_ json: JSONValue) {
         dtype = json["dtype"]!.string!
         shape = json["shape"]!.array.map { $0.number!.intValue }

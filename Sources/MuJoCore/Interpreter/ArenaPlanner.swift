@@ -18,7 +18,9 @@ public struct ArenaPlan: Equatable {
 }
 
 public enum ArenaPlanner {
-    public static func plan(_ m: ModelDescription) -> ArenaPlan {
+    /// With `shareMemory` false every tensor keeps its own bytes (calibration and debugging read
+    /// every intermediate after invoke); the default shares by lifetime.
+    public static func plan(_ m: ModelDescription, shareMemory: Bool = true) -> ArenaPlan {
         let count = m.tensors.count
         var first = [Int](repeating: Int.max, count: count)
         var last = [Int](repeating: -1, count: count)
@@ -41,7 +43,7 @@ public enum ArenaPlanner {
             let size = align(m.tensors[t].byteCount)
             // Intervals taken by live-overlapping tensors, sorted by offset.
             var taken: [(Int, Int)] = []
-            for p in placed where first[p] <= last[t] && first[t] <= last[p] {
+            for p in placed where !shareMemory || (first[p] <= last[t] && first[t] <= last[p]) {
                 taken.append((offsets[p], offsets[p] + align(m.tensors[p].byteCount)))
             }
             taken.sort { $0.0 < $1.0 }

@@ -22,9 +22,11 @@ public final class Interpreter {
 
     public var arenaBytes: Int { plan.arenaBytes }
 
-    public init(model: ModelDescription) {
+    /// `preserveIntermediates: true` gives every tensor its own arena bytes, so that all of them
+    /// can be read after `invoke()` (calibration, per-layer fidelity); the arena is then larger.
+    public init(model: ModelDescription, preserveIntermediates: Bool = false) {
         self.model = model
-        plan = ArenaPlanner.plan(model)
+        plan = ArenaPlanner.plan(model, shareMemory: !preserveIntermediates)
         arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.arenaBytes, 16), alignment: ModelFormat.alignment)
         arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(plan.arenaBytes, 16))
         var constantOffsets = [Int](repeating: -1, count: model.tensors.count)
