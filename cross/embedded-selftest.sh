@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Builds the core as Embedded Swift for this host (x86_64-unknown-linux-gnu ships an embedded stdlib)
-# and runs the self-test executable. It proves the core stays Foundation-free and existential-free.
+# Builds the core as Embedded Swift for this host (the toolchain ships an embedded stdlib for
+# x86_64-unknown-linux-gnu) and runs the self-test. It proves the core stays Foundation-free and
+# existential-free, and that the embedded build computes the same int8 bits as numpy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+toolchain="$(dirname "$(dirname "$(readlink -f "$(command -v swiftc)")")")"
+triple="$(uname -m)-unknown-linux-gnu"
+embedded_lib="$toolchain/lib/swift/embedded/$triple"
+[ -f "$embedded_lib/libswiftUnicodeDataTables.a" ] || { echo "error: no embedded stdlib at $embedded_lib" >&2; exit 1; }
 swift build -c release --product mujo-selftest --scratch-path .build-embedded \
-  -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED
-./.build-embedded/release/mujo-selftest "$PWD"
+  -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
+  -Xlinker -L"$embedded_lib" -Xlinker -lswiftUnicodeDataTables
+MUJO_ROOT="$PWD" ./.build-embedded/release/mujo-selftest

@@ -114,3 +114,25 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(scorer.top(2, of: [1, -0.5, 0, 0, 0, 0]).map(\.label), [0])
     }
 }
+
+/// The committed fixture the Embedded Swift self-test runs (Sources/MuJoSelfTest): the small graph
+/// as a `.mujo` file, its float32 input and numpy's expected int8 output, as raw little-endian bytes.
+/// Regenerate with `MUJO_REGENERATE_FIXTURES=1 swift test --filter EmbeddedFixtureTests`.
+final class EmbeddedFixtureTests: XCTestCase {
+    func testCommittedFixtureIsCurrent() throws {
+        let g = try SmallGraph()
+        let files: [(String, [UInt8])] = [
+            ("small-graph-int8.mujo", try ModelWriter.serialize(g.model(int8: true))),
+            ("small-graph-input.f32", VectorTensor(dtype: "float32", shape: g.input.shape, numbers: g.input.numbers).bytes),
+            ("small-graph-expected.s8", g.expectedInt8.bytes),
+        ]
+        for (name, bytes) in files {
+            let url = fixturesDirectory.appendingPathComponent(name)
+            if ProcessInfo.processInfo.environment["MUJO_REGENERATE_FIXTURES"] == "1" {
+                try Data(bytes).write(to: url)
+            }
+            let committed = try [UInt8](Data(contentsOf: url))
+            XCTAssertEqual(committed, bytes, "\(name) is stale; regenerate it (see this test's comment)")
+        }
+    }
+}
