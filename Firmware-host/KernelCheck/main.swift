@@ -68,7 +68,10 @@ func checkRegister(_ report: inout Report, _ chip: String, _ address: UInt8, _ r
 }
 
 /// Checks delivered samples: count, value (m/s²) and strictly increasing timestamps.
-func checkSamples(_ report: inout Report, _ what: String, _ got: Collected, want: SIMD3<Float>, count: Int) {
+/// With `toleratedJumps`, kernel timestamp jumps (a trigger the guest skipped under load) are
+/// accepted while they cost at most 10 % of the samples; other gaps always fail.
+func checkSamples(_ report: inout Report, _ what: String, _ got: Collected, want: SIMD3<Float>, count: Int,
+                  toleratedJumps: Bool = false) {
     if let e = got.error { report.fail("\(what): \(e.message)"); return }
     report.check(got.samples.count >= count, "\(what): \(count) samples delivered (got \(got.samples.count))")
     var bad = 0
@@ -83,7 +86,20 @@ func checkSamples(_ report: inout Report, _ what: String, _ got: Collected, want
     report.check(!got.samples.isEmpty && bad == 0,
                  "\(what): every sample = \(vectorText(want)) m/s² ± 0.02\(first.map { "; first mismatch \(vectorText($0))" } ?? "")")
     report.check(increasing, "\(what): timestamps strictly increasing")
-    report.check(got.gaps.isEmpty, "\(what): no gaps (got \(got.gaps.count))")
+    checkGaps(&report, what, got, toleratedJumps: toleratedJumps)
+}
+
+func checkGaps(_ report: inout Report, _ what: String, _ got: Collected, toleratedJumps: Bool) {
+    if !toleratedJumps {
+        report.check(got.gaps.isEmpty, "\(what): no gaps (got \(got.gaps.count))")
+        return
+    }
+    var lost = 0, other = 0
+    for g in got.gaps {
+        if g.reason == .timestampJump { lost += g.estimatedLostSamples } else { other += 1 }
+    }
+    report.check(other == 0 && lost * 10 <= max(got.samples.count, 30),
+                 "\(what): gaps are only kernel timestamp jumps costing ≤ 10 % of samples (\(got.gaps.count) jumps, \(lost) samples lost, \(other) other gaps)")
 }
 
 func checkLIS3DH(_ report: inout Report, expected mg: SIMD3<Int32>) {
@@ -186,6 +202,12 @@ func checkIIOPath(_ report: inout Report) {
     if let raw = requiredTriple("MUJO_MPU6050_RAW", &report) { checkMPU6050Raw(&report, raw: raw) }
 }
 
+func lostSamples(_ c: Collected) -> Int {
+    var n = 0
+    for g in c.gaps { n += g.estimatedLostSamples }
+    return n
+}
+
 /// The IIO reader on the kernel's lis3dh driver: buffered records from /dev/iio:deviceN driven by
 /// the hrtimer trigger t0 at 100 Hz, then the register image init.sh rewrites mid-stream.
 func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second mg2: SIMD3<Int32>) {
@@ -207,11 +229,13 @@ func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second 
 
     let want = metersPerSecondSquared(milliG: mg)
     let got = collect(&reader, timeoutNanoseconds: 5_000_000_000) { $0.samples.count >= 30 }
-    checkSamples(&report, "IIO lis3dh buffered (\(mg.x), \(mg.y), \(mg.z) mg)", got, want: want, count: 30)
+    checkSamples(&report, "IIO lis3dh buffered (\(mg.x), \(mg.y), \(mg.z) mg)", got, want: want, count: 30, toleratedJumps: true)
     if got.samples.count >= 2 {
         let first = got.samples[0].timestampNanoseconds, last = got.samples[got.samples.count - 1].timestampNanoseconds
         let meanMicros = (last - first) / Int64(got.samples.count - 1) / 1000
-        report.check(meanMicros >= 9_000 && meanMicros <= 11_000, "IIO lis3dh kernel timestamps \(meanMicros) µs apart on average (100 Hz: 9000–11000)")
+        let perRecord = (last - first) / Int64(got.samples.count - 1 + lostSamples(got)) / 1000
+        report.check(perRecord >= 9_500 && perRecord <= 10_500,
+                     "IIO lis3dh kernel timestamps \(meanMicros) µs apart on average, \(perRecord) µs per trigger counting skipped ones (100 Hz: 9500–10500)")
         let age = mujo_monotonic_ns() - last
         report.check(age >= 0 && age < 2_000_000_000, "IIO lis3dh timestamps are CLOCK_MONOTONIC (last sample \(age / 1_000_000) ms old)")
     }
@@ -234,7 +258,7 @@ func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second 
     }
     report.check(new >= 10, "IIO lis3dh shows the i2cset values \(vectorText(want2)) mid-stream (\(new) samples after \(old) old ones)")
     report.check(other == 0 && oldAfterNew == 0, "IIO lis3dh stream switches cleanly: no torn or stale records (\(other) torn, \(oldAfterNew) stale)")
-    report.check(changed.gaps.isEmpty, "IIO lis3dh no gaps across the change (got \(changed.gaps.count))")
+    checkGaps(&report, "IIO lis3dh across the change", changed, toleratedJumps: true)
     reader.stop()
     report.check((try? system.readText(enablePath)) == "0", "IIOReader.stop disabled the buffer")
 }

@@ -55,7 +55,9 @@ apt_update() {
   if [ "$apt_updated" = 0 ]; then say "apt-get update"; retry apt-get "${APT_OPTS[@]}" update -qq; apt_updated=1; fi
 }
 missing=()
-for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for p in "${APT_PACKAGES[@]}"; do
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
+done
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || die "missing Debian packages ${missing[*]}; run as root"
   apt_update
@@ -135,17 +137,26 @@ if [ "$SHELL_ONLY" = 0 ]; then
     EMBEDDED_LIB="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/embedded/x86_64-unknown-linux-gnu"
     [ -f "$EMBEDDED_LIB/libswiftUnicodeDataTables.a" ] || die "no Embedded Swift stdlib for x86_64-unknown-linux-gnu at $EMBEDDED_LIB"
     say "building mujo-kernel-check (Embedded Swift, static) in .build-kernel-check"
-    (cd "$REPO" && swift build -c release --product mujo-kernel-check --scratch-path "$SCRATCH" \
-      -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
-      -Xswiftc -Xclang-linker -Xswiftc -static \
-      -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=object-outliner \
-      -Xlinker -L"$EMBEDDED_LIB" -Xlinker -lswiftUnicodeDataTables 2>&1 | grep -vE "^\[[0-9]+/[0-9]+\]|argument unused during compilation: '-pie'") \
-      || die "building mujo-kernel-check failed"
+    build_check() {
+      (cd "$REPO" && swift build -c release --product mujo-kernel-check --scratch-path "$SCRATCH" \
+        -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
+        -Xswiftc -Xclang-linker -Xswiftc -static \
+        -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=object-outliner \
+        -Xlinker -L"$EMBEDDED_LIB" -Xlinker -lswiftUnicodeDataTables) >"$WORK/build.log" 2>&1
+    }
+    if ! build_check; then
+      # A source edited while SwiftPM compiles ("was modified during the build") deserves one retry.
+      if grep -q 'was modified during the build' "$WORK/build.log"; then say "sources changed during the build; retrying"; build_check || true; fi
+    fi
+    grep -vE "^\[[0-9]+/[0-9]+\]|argument unused during compilation: '-pie'" "$WORK/build.log" || true
+    grep -q "Build of product 'mujo-kernel-check' complete" "$WORK/build.log" || die "building mujo-kernel-check failed (log: $WORK/build.log)"
     CHECK_BIN="$SCRATCH/release/mujo-kernel-check"
   fi
   [ -x "$CHECK_BIN" ] || die "no check binary at $CHECK_BIN"
-  file -L "$CHECK_BIN" 2>/dev/null | grep -q 'statically linked' || \
-    { ldd "$CHECK_BIN" 2>&1 | grep -q 'not a dynamic executable' || die "$CHECK_BIN is not statically linked"; }
+  case "$(ldd "$CHECK_BIN" 2>&1 || true)" in
+    *"not a dynamic executable"*|*"statically linked"*) ;;
+    *) die "$CHECK_BIN is not statically linked (the initramfs has no Swift runtime)" ;;
+  esac
 fi
 
 # ---------------------------------------------------------------- initramfs
