@@ -1,7 +1,7 @@
 // The supported I²C accelerometers, their identity registers and detection.
 //
 // Public API:
-//   enum AccelerometerChip           mpu6050, mpu6500, mpu9250, adxl345, lis3dh, lsm6ds3, lsm6dsox.
+//   enum AccelerometerChip           mpu6050, mpu6500, mpu9250, adxl345, lis3dh, lsm6ds3, lsm6dsox, bmi160.
 //     .name, .kernelName, .addresses, .identityRegister, .hasGyroscope
 //   struct ProbeResult               one address on one bus: chip found, id byte, kernel owner.
 //   func probeI2CBus(_:bus:…)        reads the identity register at every standard address.
@@ -9,7 +9,7 @@
 //
 // Identity (WHO_AM_I) values: MPU-6050 0x75=0x68, MPU-6500 0x70, MPU-9250 0x71 (9255: 0x73);
 // ADXL345 0x00=0xE5; LIS3DH 0x0F=0x33; LSM6DS3 0x0F=0x69 (DS3TR-C/DSL 0x6A); LSM6DSO/DSOX 0x6C.
-// BMI160 (0x00=0xD1 at 0x68/0x69) is recognised by the probe but has no FIFO driver yet.
+// BMI160 0x00=0xD1 at 0x68/0x69 (shared with the MPU family: both identity registers are read).
 
 /// A supported accelerometer.
 public enum AccelerometerChip: Equatable, CaseIterable {
@@ -96,7 +96,7 @@ public enum AccelerometerChip: Equatable, CaseIterable {
     }
 
     /// True when `I2CAccelerometer` can drive it.
-    public var hasFIFODriver: Bool { self != .bmi160 }
+    public var hasFIFODriver: Bool { true }
 }
 
 /// Maps an identity byte read at `register` of `address` to a chip.

@@ -192,7 +192,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         case .adxl345: return try ADXL345Chip.configure(&l, settings)
         case .lis3dh: return try LIS3DHChip.configure(&l, settings)
         case .lsm6ds3, .lsm6dsox: return try LSM6DSFamily.configure(&l, chip: c, settings)
-        case .bmi160: throw .fatal(.unsupportedSetting("BMI160 has no FIFO driver yet; read it through IIO (modprobe bmi160_i2c)"))
+        case .bmi160: return try BMI160Chip.configure(&l, settings)
         }
     }
 
@@ -202,7 +202,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         case .adxl345: return try ADXL345Chip.status(&l, setup)
         case .lis3dh: return try LIS3DHChip.status(&l, setup)
         case .lsm6ds3, .lsm6dsox: return try LSM6DSFamily.status(&l, chip: c, setup)
-        case .bmi160: return FIFOStatus(frames: 0, overflow: false)
+        case .bmi160: return try BMI160Chip.status(&l, setup)
         }
     }
 
@@ -212,7 +212,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         case .adxl345: try ADXL345Chip.readFrames(&l, setup, count: count, into: &frames)
         case .lis3dh: try LIS3DHChip.readFrames(&l, setup, count: count, into: &frames)
         case .lsm6ds3, .lsm6dsox: try LSM6DSFamily.readFrames(&l, chip: c, setup, count: count, into: &frames)
-        case .bmi160: break
+        case .bmi160: try BMI160Chip.readFrames(&l, setup, count: count, into: &frames)
         }
     }
 
@@ -222,7 +222,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         case .adxl345: try ADXL345Chip.resetFIFO(&l, setup)
         case .lis3dh: try LIS3DHChip.resetFIFO(&l, setup)
         case .lsm6ds3, .lsm6dsox: try LSM6DSFamily.resetFIFO(&l, chip: c, setup)
-        case .bmi160: break
+        case .bmi160: try BMI160Chip.resetFIFO(&l, setup)
         }
     }
 

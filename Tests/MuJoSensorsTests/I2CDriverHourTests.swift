@@ -35,6 +35,8 @@ final class I2CDriverHourTests: XCTestCase {
     func testLSM6DS3_100Hz() throws { try hour(.lsm6ds3, 100) }
     func testLSM6DSOX_50Hz() throws { try hour(.lsm6dsox, 50) }
     func testLSM6DSOX_100Hz() throws { try hour(.lsm6dsox, 100) }
+    func testBMI160_50Hz() throws { try hour(.bmi160, 50) }
+    func testBMI160_100Hz() throws { try hour(.bmi160, 100) }
     func testMPU6050_100Hz_I2CRDWR() throws { try hour(.mpu6050, 100, plainI2C: true) }
     func testLIS3DH_100Hz_I2CRDWR() throws { try hour(.lis3dh, 100, plainI2C: true) }
     func testLSM6DSOX_100Hz_I2CRDWR() throws { try hour(.lsm6dsox, 100, plainI2C: true) }

@@ -41,6 +41,7 @@ final class I2CFaultTests: XCTestCase {
     func testOverflowLIS3DH() throws { try overflow(.lis3dh) }
     func testOverflowLSM6DS3() throws { try overflow(.lsm6ds3) }
     func testOverflowLSM6DSOX() throws { try overflow(.lsm6dsox) }
+    func testOverflowBMI160() throws { try overflow(.bmi160) }
 
     /// NACK / EIO bursts within the retry budget: retried, no gap, nothing lost.
     func transient(_ kind: ChipUnderTest, nacks: Int, eios: Int) throws {
@@ -170,6 +171,7 @@ final class I2CFaultTests: XCTestCase {
     func testStuckFIFOCountLIS3DH() throws { try stuck(.lis3dh, expected: [.fifoStalled, .fifoOverflow]) }
     func testStuckFIFOCountADXL345() throws { try stuck(.adxl345, expected: [.fifoStalled, .fifoOverflow]) }
     func testStuckFIFOCountLSM6DSOX() throws { try stuck(.lsm6dsox) }
+    func testStuckFIFOCountBMI160() throws { try stuck(.bmi160) }
 
     /// EBUSY: the message names the address, bus, kernel device and the IIO way.
     func testKernelOwnedAddressSaysUseIIO() throws {
@@ -191,19 +193,23 @@ final class I2CFaultTests: XCTestCase {
         let r = try realRecording()
         let sys = EmulatedSystem()
         sys.addBus(bus)
+        sys.attach(EmulatedBMI160(address: 0x68, recording: r), to: bus)
         sys.attach(EmulatedMPU6050(variant: .mpu6500, address: 0x69, recording: r), to: bus)
         sys.attach(EmulatedADXL345(address: 0x1D, recording: r), to: bus)
         sys.attach(EmulatedLIS3DH(address: 0x18, recording: r), to: bus)
         sys.attach(EmulatedLSM6DSOX(address: 0x6A, recording: r), to: bus)
         let found = try probeI2CBus(sys, bus: bus)
-        XCTAssertEqual(found.map { $0.address }, [0x69, 0x1D, 0x18, 0x6A])
-        XCTAssertEqual(found.map { $0.chip }, [.mpu6500, .adxl345, .lis3dh, .lsm6dsox])
-        XCTAssertEqual(found.map { $0.identity }, [0x70, 0xE5, 0x33, 0x6C])
-        // start() without address/chip takes the first one found.
+        XCTAssertEqual(found.map { $0.address }, [0x68, 0x69, 0x1D, 0x18, 0x6A])
+        XCTAssertEqual(found.map { $0.chip }, [.bmi160, .mpu6500, .adxl345, .lis3dh, .lsm6dsox])
+        XCTAssertEqual(found.map { $0.identity }, [0xD1, 0x70, 0xE5, 0x33, 0x6C])
+        // start() without address/chip takes the first one found (BMI160 and MPU share 0x68/0x69).
         let d = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: bus, rateHz: 50))
         try d.start()
-        XCTAssertEqual(d.chip, .mpu6500)
-        XCTAssertEqual(d.address, 0x69)
+        XCTAssertEqual(d.chip, .bmi160)
+        XCTAssertEqual(d.address, 0x68)
+        let m = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: bus, chip: .mpu6500, rateHz: 50))
+        try m.start()
+        XCTAssertEqual(m.address, 0x69, "0x68 holds a BMI160: the MPU is found at its second address")
         // Asking for a chip that is not there names what was found.
         let wrong = I2CAccelerometer(system: sys, configuration: I2CAccelerometerConfiguration(bus: bus, address: 0x18, chip: .adxl345))
         XCTAssertThrowsError(try wrong.start()) { error in

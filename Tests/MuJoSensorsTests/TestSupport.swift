@@ -39,7 +39,7 @@ func realRecording() throws -> Recording {
 }
 
 enum ChipUnderTest: CaseIterable {
-    case mpu6050, mpu6500, mpu9250, adxl345, lis3dh, lsm6ds3, lsm6dsox
+    case mpu6050, mpu6500, mpu9250, adxl345, lis3dh, lsm6ds3, lsm6dsox, bmi160
 
     var driverChip: AccelerometerChip {
         switch self {
@@ -50,6 +50,7 @@ enum ChipUnderTest: CaseIterable {
         case .lis3dh: return .lis3dh
         case .lsm6ds3: return .lsm6ds3
         case .lsm6dsox: return .lsm6dsox
+        case .bmi160: return .bmi160
         }
     }
 
@@ -62,6 +63,7 @@ enum ChipUnderTest: CaseIterable {
         case .lis3dh: return EmulatedLIS3DH(recording: r)
         case .lsm6ds3: return EmulatedLSM6DS3(recording: r)
         case .lsm6dsox: return EmulatedLSM6DSOX(address: 0x6B, recording: r)
+        case .bmi160: return EmulatedBMI160(address: 0x69, recording: r)
         }
     }
 
@@ -69,7 +71,7 @@ enum ChipUnderTest: CaseIterable {
     func scale(rangeG: Int) -> Double {
         let g = 9.80665
         switch self {
-        case .mpu6050, .mpu6500, .mpu9250: return g * Double(rangeG) / 32768
+        case .mpu6050, .mpu6500, .mpu9250, .bmi160: return g * Double(rangeG) / 32768
         case .adxl345: return g / 256
         case .lis3dh: return g * [2: 0.001, 4: 0.002, 8: 0.004, 16: 0.012][rangeG]!
         case .lsm6ds3, .lsm6dsox: return g * [2: 0.061e-3, 4: 0.122e-3, 8: 0.244e-3, 16: 0.488e-3][rangeG]!
