@@ -144,13 +144,33 @@ if [ "$SHELL_ONLY" = 0 ]; then
         -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=object-outliner \
         -Xlinker -L"$EMBEDDED_LIB" -Xlinker -lswiftUnicodeDataTables) >"$WORK/build.log" 2>&1
     }
+    # Fallback without SwiftPM (e.g. when the package's GitHub dependencies cannot be resolved):
+    # the same three modules compiled directly. MuJoSensors depends only on CMuJoSystem.
+    build_direct() {
+      local d="$SCRATCH/direct" e=(-enable-experimental-feature Embedded -wmo -O -swift-version 5
+        -Xllvm -sil-disable-pass=object-outliner -Xcc -DMUJO_EMBEDDED -Xcc "-fmodule-map-file=$SCRATCH/direct/module.modulemap")
+      rm -rf "$d"; mkdir -p "$d/modules"
+      printf 'module CMuJoSystem {\n  header "%s"\n  export *\n}\n' "$REPO/Sources/CMuJoSystem/include/CMuJoSystem.h" > "$d/module.modulemap"
+      clang -c -O2 -DMUJO_EMBEDDED -I "$REPO/Sources/CMuJoSystem/include" "$REPO"/Sources/CMuJoSystem/*.c -o "$d/CMuJoSystem.o" &&
+      swiftc "${e[@]}" -parse-as-library -module-name MuJoSensors -emit-module -emit-module-path "$d/modules/MuJoSensors.swiftmodule" \
+        "$REPO"/Sources/MuJoSensors/*.swift -c -o "$d/MuJoSensors.o" &&
+      swiftc "${e[@]}" -module-name MuJoKernelCheck -I "$d/modules" "$REPO"/Firmware-host/KernelCheck/*.swift -c -o "$d/MuJoKernelCheck.o" &&
+      clang -static -o "$d/mujo-kernel-check" "$d/MuJoKernelCheck.o" "$d/MuJoSensors.o" "$d/CMuJoSystem.o" \
+        -li2c -lm -L"$EMBEDDED_LIB" -lswiftUnicodeDataTables 2>&1 | grep -v "argument unused" || true
+      [ -x "$d/mujo-kernel-check" ]
+    }
     if ! build_check; then
       # A source edited while SwiftPM compiles ("was modified during the build") deserves one retry.
       if grep -q 'was modified during the build' "$WORK/build.log"; then say "sources changed during the build; retrying"; build_check || true; fi
     fi
     grep -vE "^\[[0-9]+/[0-9]+\]|argument unused during compilation: '-pie'" "$WORK/build.log" || true
-    grep -q "Build of product 'mujo-kernel-check' complete" "$WORK/build.log" || die "building mujo-kernel-check failed (log: $WORK/build.log)"
-    CHECK_BIN="$SCRATCH/release/mujo-kernel-check"
+    if grep -q "Build of product 'mujo-kernel-check' complete" "$WORK/build.log"; then
+      CHECK_BIN="$SCRATCH/release/mujo-kernel-check"
+    else
+      say "swift build failed; trying the same build with swiftc directly (no package resolution)"
+      build_direct >>"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; die "building mujo-kernel-check failed (log: $WORK/build.log)"; }
+      CHECK_BIN="$SCRATCH/direct/mujo-kernel-check"
+    fi
   fi
   [ -x "$CHECK_BIN" ] || die "no check binary at $CHECK_BIN"
   case "$(ldd "$CHECK_BIN" 2>&1 || true)" in
