@@ -25,6 +25,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .target(
@@ -43,10 +44,15 @@ let package = Package(
             dependencies: ["MuJoSensors", "CMuJoSystem"],
             path: "Firmware-host/Emulators"
         ),
+        // HOST ONLY: ONNX import (swift-protobuf), calibration, int8 model construction, fidelity report.
+        .target(
+            name: "MuJoONNX",
+            dependencies: ["MuJoCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         .target(
             name: "MuJoTools",
             dependencies: [
-                "MuJoCore", "MuJoSensors",
+                "MuJoCore", "MuJoSensors", "MuJoONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
+        .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoCore"]),
     ],
     swiftLanguageModes: [.v5]
 )
