@@ -13,6 +13,7 @@ I2CSET=/usr/sbin/i2cset
 I2CGET=/usr/sbin/i2cget
 CHECK=/bin/mujo-kernel-check
 [ "${mujo_shell_only:-0}" = 1 ] && CHECK=""
+CHECK_TIMEOUT=40   # seconds per run of the check binary (a hang fails here, not at qemu's timeout)
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; }
@@ -20,7 +21,13 @@ expect() { if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2'
 finish() { echo "MUJO-KERNEL-TEST-END"; sync; poweroff -f; sleep 5; }
 step() { echo "--- $*"; }
 # Status 1 = the binary reported FAIL lines itself; anything else (a trap is 133) is a failure here.
-check_status() { case "$2" in 0|1) ;; *) fail "mujo-kernel-check $1 exited with status $2 (crashed?)" ;; esac; }
+check_status() {
+  case "$2" in
+    0|1) ;;
+    143) fail "mujo-kernel-check $1 did not finish within ${CHECK_TIMEOUT}s" ;;
+    *) fail "mujo-kernel-check $1 exited with status $2 (crashed?)" ;;
+  esac
+}
 
 # Register images. LIS3DH (±2 g, high resolution: 1 mg per 12-bit count, left-justified little-endian);
 # MPU-6050 (big-endian s16, 16384 LSB/g at ±2 g). *2 are written mid-stream while the buffer runs.
@@ -68,7 +75,7 @@ export MUJO_LIS3DH_MG2="$LIS_X2,$LIS_Y2,$LIS_Z2"
 export MUJO_MPU6050_RAW="$MPU_X,$MPU_Y,$MPU_Z"
 if [ -n "$CHECK" ]; then
   step "project I2C drivers on /dev/i2c-$BUS (mujo-kernel-check i2c)"
-  MUJO_CHECK=i2c $CHECK; rc=$?
+  MUJO_CHECK=i2c timeout $CHECK_TIMEOUT $CHECK; rc=$?
   check_status i2c $rc
   # The drivers may have written configuration registers; restore the data images for the kernel drivers.
   put 0x18 0x0f 0x33
@@ -141,7 +148,7 @@ fi
 if [ -n "$CHECK" ]; then
   step "project IIO reader on /dev/${DEV##*/} (mujo-kernel-check iio)"
   rm -f /tmp/kcheck-phase1
-  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_MPU6050="$MPUDEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 $CHECK &
+  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_MPU6050="$MPUDEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 timeout $CHECK_TIMEOUT $CHECK &
   pid=$!
   i=0
   while [ ! -e /tmp/kcheck-phase1 ] && [ $i -lt 100 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
