@@ -102,8 +102,7 @@ open class EmulatedChip {
         let period = Int64((1e9 / rate) / (1 + clockError))
         if !sampling {
             sampling = true
-            nextSampleTime = now + period
-            return
+            nextSampleTime = max(restartTime, now - period) + period
         }
         while nextSampleTime <= now {
             produce(at: nextSampleTime)
@@ -111,8 +110,10 @@ open class EmulatedChip {
         }
     }
 
-    /// Restarts the sample clock (after a rate change or enabling).
-    public func restartSampling() { sampling = false }
+    /// Restarts the sample clock (after a rate change or enabling): the first sample comes one
+    /// period after the configuring write.
+    public func restartSampling() { sampling = false; restartTime = now }
+    private var restartTime: Int64 = 0
 
     func produce(at t: Int64) {
         let v = recording.value(at: t, cursor: &cursor)

@@ -35,13 +35,17 @@ public struct FakeIIODevice {
     /// nil: no trigger directory; "": a trigger directory with no current trigger.
     public var trigger: String?
     public var samplingFrequency: Double
+    /// When set: an mpu6050-like device with in_temp (index 3, never enabled by the reader),
+    /// in_anglvel_{x,y,z} (index 4–6, same `_type` as accel, shared scale) and the timestamp at 7.
+    /// The fake gyro reads the negated accelerometer counts.
+    public var gyroScale: Double?
 
     public init(name: String, index: Int = 0, scale: Scale, offset: Double = 0, type: String,
                 timestamp: Bool = true, buffered: Bool = true, legacyLayout: Bool = false,
-                trigger: String? = nil, samplingFrequency: Double = 100) {
+                trigger: String? = nil, samplingFrequency: Double = 100, gyroScale: Double? = nil) {
         self.name = name; self.index = index; self.scale = scale; self.offset = offset; self.type = type
         self.timestamp = timestamp; self.buffered = buffered; self.legacyLayout = legacyLayout
-        self.trigger = trigger; self.samplingFrequency = samplingFrequency
+        self.trigger = trigger; self.samplingFrequency = samplingFrequency; self.gyroScale = gyroScale
     }
 
     /// Per-axis scale (the shared one repeated).
@@ -94,6 +98,10 @@ public final class FakeIIOTree {
             write("in_accel_scale", format(s))
         }
         if device.offset != 0 { write("in_accel_offset", format(device.offset)) }
+        if let g = device.gyroScale {
+            for a in ["x", "y", "z"] { write("in_anglvel_\(a)_raw", "0") }
+            write("in_anglvel_scale", format(g))
+        }
         if let t = device.trigger { mkdirs(d + "/trigger"); write("trigger/current_trigger", t) }
         if device.buffered {
             let scan = device.legacyLayout ? "scan_elements" : "buffer0"
@@ -108,9 +116,19 @@ public final class FakeIIOTree {
                 write("\(scan)/in_accel_\(a)_index", String(i))
                 write("\(scan)/in_accel_\(a)_type", device.type)
             }
+            if device.gyroScale != nil {
+                write("\(scan)/in_temp_en", "0")
+                write("\(scan)/in_temp_index", "3")
+                write("\(scan)/in_temp_type", "be:s16/16>>0")
+                for (i, a) in ["x", "y", "z"].enumerated() {
+                    write("\(scan)/in_anglvel_\(a)_en", "0")
+                    write("\(scan)/in_anglvel_\(a)_index", String(4 + i))
+                    write("\(scan)/in_anglvel_\(a)_type", device.type)
+                }
+            }
             if device.timestamp {
                 write("\(scan)/in_timestamp_en", "0")
-                write("\(scan)/in_timestamp_index", "3")
+                write("\(scan)/in_timestamp_index", device.gyroScale != nil ? "7" : "3")
                 write("\(scan)/in_timestamp_type", "le:s64/64>>0")
             }
             precondition(mkfifo(node, 0o600) == 0, "mkfifo failed")
@@ -194,6 +212,9 @@ public final class FakeIIOTree {
     public func setRaw(at time: Int64) -> SIMD3<Int64> {
         let raw = counts(recording.value(at: time, cursor: &cursor))
         write("in_accel_x_raw", String(raw.x)); write("in_accel_y_raw", String(raw.y)); write("in_accel_z_raw", String(raw.z))
+        if device.gyroScale != nil {
+            write("in_anglvel_x_raw", String(-raw.x)); write("in_anglvel_y_raw", String(-raw.y)); write("in_anglvel_z_raw", String(-raw.z))
+        }
         return raw
     }
 
@@ -235,16 +256,18 @@ public final class FakeIIOTree {
         let t = parseType(device.type)
         let bytes = t.storage / 8
         // Kernel layout: channels in index order, each aligned to its size, padded to the largest.
-        var chans: [(offset: Int, size: Int, axis: Int)] = []   // axis 0–2, 3 = timestamp
+        // Channel codes: 0–2 accel, 3 temp, 4–6 anglvel, 7 timestamp (index order = code order).
+        var chans: [(offset: Int, size: Int, code: Int)] = []
         var size = 0
         var largest = 1
-        for axis in 0..<3 where enabled("in_accel_" + ["x", "y", "z"][axis]) {
-            size = (size + bytes - 1) / bytes * bytes
-            chans.append((size, bytes, axis)); size += bytes; largest = max(largest, bytes)
-        }
-        if device.timestamp && enabled("in_timestamp") {
-            size = (size + 7) / 8 * 8
-            chans.append((size, 8, 3)); size += 8; largest = 8
+        let stems = ["in_accel_x", "in_accel_y", "in_accel_z", "in_temp", "in_anglvel_x", "in_anglvel_y", "in_anglvel_z", "in_timestamp"]
+        for code in 0..<8 {
+            if code >= 3 && code <= 6 && device.gyroScale == nil { continue }
+            if code == 7 && !device.timestamp { continue }
+            guard enabled(stems[code]) else { continue }
+            let n = code == 7 ? 8 : (code == 3 ? 2 : bytes)
+            size = (size + n - 1) / n * n
+            chans.append((size, n, code)); size += n; largest = max(largest, n)
         }
         size = (size + largest - 1) / largest * largest
         while let due = nextTime, due <= time {
@@ -252,11 +275,14 @@ public final class FakeIIOTree {
             produced.append((due, raw))
             var rec = [UInt8](repeating: 0, count: size)
             for c in chans {
-                if c.axis == 3 {
+                if c.code == 7 {
                     for k in 0..<8 { rec[c.offset + k] = UInt8(truncatingIfNeeded: UInt64(bitPattern: due) >> (8 * UInt64(k))) }
+                } else if c.code == 3 {
+                    rec[c.offset] = 0x09; rec[c.offset + 1] = 0xC4   // temp 2500, big-endian
                 } else {
+                    let value = c.code < 3 ? raw[c.code] : -raw[c.code - 4]
                     let mask: UInt64 = (1 << UInt64(t.real)) - 1
-                    let stored = (UInt64(bitPattern: raw[c.axis]) & mask) << UInt64(t.shift)
+                    let stored = (UInt64(bitPattern: value) & mask) << UInt64(t.shift)
                     for k in 0..<c.size {
                         let byte = UInt8(truncatingIfNeeded: stored >> (8 * UInt64(k)))
                         rec[c.offset + (t.be ? c.size - 1 - k : k)] = byte

@@ -248,6 +248,50 @@ final class IIOReaderTests: XCTestCase {
         assertStrictlyIncreasing(events)
     }
 
+    /// mpu6050-like: accel 0–2, temp 3 (left disabled), anglvel 4–6, timestamp 7 → 24-byte records.
+    func testGyroscopeChannelsBufferedAndRaw() throws {
+        let r = try realRecording()
+        let d = FakeIIODevice(name: "mpu6050", scale: .shared(0.002394), type: "be:s16/16>>0", gyroScale: 0.001064724)
+        for mode in [IIOCaptureMode.buffered, .raw] {
+            let sys = EmulatedSystem()
+            let tree = FakeIIOTree(device: d, recording: r)
+            let reader = IIOReader(system: sys, configuration: IIOReaderConfiguration(
+                name: "mpu6050", sysfsBase: tree.sysfsBase, devBase: tree.devBase, mode: mode, gyroscope: true))
+            try reader.start()
+            XCTAssertTrue(reader.hasGyroscope)
+            var events: [SensorEvent] = []
+            var rawLog: [SIMD3<Int64>] = []
+            if mode == .buffered {
+                XCTAssertEqual(reader.layout.recordBytes, 24)
+                XCTAssertEqual(reader.layout.channels.map { $0.offset }, [0, 2, 4, 6, 8, 10, 16])
+                XCTAssertEqual(tree.read("buffer0/in_temp_en"), "0")
+                events = try drive(Run(system: sys, tree: tree, reader: reader), seconds: 20)
+                rawLog = tree.produced.map { $0.raw }
+            } else {
+                let end = sys.now + 5_000_000_000
+                while sys.now < end {
+                    _ = try reader.waitForData()
+                    let raw = tree.setRaw(at: sys.now)
+                    let before = events.count
+                    try reader.read(into: &events)
+                    if events.count > before { rawLog.append(raw) }
+                }
+            }
+            let samples = events.compactMap { $0.sample }
+            XCTAssertEqual(samples.count, rawLog.count, "\(mode)")
+            var bad = 0
+            for (smp, raw) in zip(samples, rawLog) {
+                guard let g = smp.rotationRate else { bad += 1; continue }
+                for k in 0..<3 {
+                    let expected = Double(Int16(truncatingIfNeeded: -raw[k])) * 0.001064724
+                    if abs(Double(g[k]) - expected) > 1e-5 { bad += 1 }
+                    if abs(Double(smp.acceleration[k]) - Double(raw[k]) * 0.002394) > 1e-4 { bad += 1 }
+                }
+            }
+            XCTAssertEqual(bad, 0, "\(mode)")
+        }
+    }
+
     func testNotFoundListsWhatExists() throws {
         let run = try make(device(shared: true, type: "le:s12/16>>4", timestamp: true))
         let other = IIOReader(system: run.system, configuration: IIOReaderConfiguration(name: "adxl345", sysfsBase: run.tree.sysfsBase, devBase: run.tree.devBase))
