@@ -442,7 +442,7 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
             nextRawTime = resumed
         } catch {
             if let limit = configuration.recovery.reopenGiveUpNanoseconds, now - since >= limit {
-                throw .io(operation: "IIO device \(configuration.name) vanished \(Double(now - since) / 1e9) s ago (\(error.message))", errno: .noDevice)
+                throw .iioDeviceVanished(name: configuration.name, seconds: Double(now - since) / 1e9, lastProblem: error.message)
             }
             reopenDelay = min(reopenDelay * 2, configuration.recovery.maximumReopenDelayNanoseconds)
             nextReopenAt = now + reopenDelay

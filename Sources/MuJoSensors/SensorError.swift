@@ -20,6 +20,8 @@ public enum SensorError: Error, Equatable {
     case io(operation: String, errno: Errno)
     /// The device stayed away longer than the reopen window.
     case deviceVanished(bus: String, address: UInt8, seconds: Double)
+    /// The IIO device went away (ENODEV / unbound) and did not come back within the reopen window.
+    case iioDeviceVanished(name: String, seconds: Double, lastProblem: String)
     /// No IIO device with that name under the base directory.
     case iioDeviceNotFound(name: String, base: String, available: [String])
     /// An IIO sysfs attribute is missing or malformed.
@@ -54,6 +56,8 @@ public enum SensorError: Error, Equatable {
             return "\(op) failed: \(e.name); check the wiring and pull-ups, then retry"
         case .deviceVanished(let bus, let address, let seconds):
             return "device \(hex(address)) on \(bus) stopped answering and did not come back within \(seconds) s; check the cable and power, then restart"
+        case .iioDeviceVanished(let name, let seconds, let last):
+            return "IIO device \(name) went away and did not come back within \(seconds) s (last attempt: \(last)); check the driver is still bound (ls /sys/bus/iio/devices) and the wiring, then restart"
         case .iioDeviceNotFound(let name, let base, let available):
             var list = ""
             for a in available { list += (list.isEmpty ? "" : ", ") + a }

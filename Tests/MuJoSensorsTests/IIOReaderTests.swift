@@ -292,6 +292,28 @@ final class IIOReaderTests: XCTestCase {
         }
     }
 
+    func testGivesUpWhenTheDeviceStaysAway() throws {
+        let run = try make(device(shared: true, type: "le:s12/16>>4", timestamp: true))
+        try run.reader.start()
+        var gone = false
+        do {
+            _ = try drive(run, seconds: 200) { _ in
+                if !gone && run.tree.produced.count > 100 {
+                    gone = true
+                    run.tree.setPresent(false)
+                    run.system.injectReadFaults(path: run.tree.node, [.error(.noDevice)])
+                }
+            }
+            XCTFail("expected the reader to give up")
+        } catch let e as SensorError {
+            guard case .iioDeviceVanished(let name, let seconds, _) = e else { return XCTFail(e.message) }
+            XCTAssertEqual(name, "lis3dh")
+            XCTAssertGreaterThanOrEqual(seconds, 60); XCTAssertLessThan(seconds, 63)
+            XCTAssertTrue(e.message.hasPrefix("IIO device lis3dh went away and did not come back within"), e.message)
+            XCTAssertTrue(e.message.contains("no IIO device named lis3dh"), e.message)
+        }
+    }
+
     func testNotFoundListsWhatExists() throws {
         let run = try make(device(shared: true, type: "le:s12/16>>4", timestamp: true))
         let other = IIOReader(system: run.system, configuration: IIOReaderConfiguration(name: "adxl345", sysfsBase: run.tree.sysfsBase, devBase: run.tree.devBase))
