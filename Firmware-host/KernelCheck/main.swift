@@ -31,19 +31,53 @@ default:
 
 func checkI2CPath(_ report: inout Report) {
     do {
-        let found = try probeI2CBus(system, bus: bus, addresses: [0x18, 0x68])
-        var lis = false, mpu = false
-        for r in found {
-            if r.address == 0x18 && r.chip == .lis3dh { lis = true }
-            if r.address == 0x68 && r.chip == .mpu6050 { mpu = true }
+        let expected: [(UInt8, AccelerometerChip)] = [(0x18, .lis3dh), (0x68, .mpu6050), (0x53, .adxl345), (0x6A, .lsm6dsox), (0x69, .bmi160)]
+        let found = try probeI2CBus(system, bus: bus, addresses: [0x18, 0x68, 0x53, 0x6A, 0x69])
+        for (address, chip) in expected {
+            var got: AccelerometerChip? = nil
+            for r in found where r.address == address { got = r.chip }
+            report.check(got == chip, "probeI2CBus finds \(chip.name) at \(hex(address)) on \(bus) (got \(got?.name ?? "nothing"))")
         }
-        report.check(lis, "probeI2CBus finds LIS3DH at 0x18 on \(bus)")
-        report.check(mpu, "probeI2CBus finds MPU-6050 at 0x68 on \(bus)")
     } catch {
         report.fail("probeI2CBus \(bus): \(error.message)")
     }
     if let mg = requiredTriple("MUJO_LIS3DH_MG", &report) { checkLIS3DH(&report, expected: mg) }
     if let raw = requiredTriple("MUJO_MPU6050_RAW", &report) { checkMPU6050(&report, expectedRaw: raw) }
+    if let raw = requiredTriple("MUJO_ADXL345_RAW", &report) {
+        checkFIFODriver(&report, .adxl345, 0x53, raw: raw, gPerCount: 1.0 / 256, rate: 100, registers: [
+            (0x2C, 0x0A, "BW_RATE 100 Hz"), (0x31, 0x08, "DATA_FORMAT full resolution ±2 g"),
+            (0x38, 0x90, "FIFO_CTL stream, watermark 16"), (0x2D, 0x08, "POWER_CTL measure")])
+    }
+    if let raw = requiredTriple("MUJO_LSM6DSOX_RAW", &report) {
+        checkFIFODriver(&report, .lsm6dsox, 0x6A, raw: raw, gPerCount: 0.061 / 1000, rate: 104, registers: [
+            (0x12, 0x44, "CTRL3_C BDU+IF_INC"), (0x10, 0x40, "CTRL1_XL 104 Hz ±2 g"),
+            (0x09, 0x04, "FIFO_CTRL3 accel batch 104 Hz"), (0x0A, 0x06, "FIFO_CTRL4 continuous")])
+    }
+    if let raw = requiredTriple("MUJO_BMI160_RAW", &report) {
+        checkFIFODriver(&report, .bmi160, 0x69, raw: raw, gPerCount: 1.0 / 16384, rate: 100, registers: [
+            (0x40, 0x28, "ACC_CONF 100 Hz"), (0x41, 0x03, "ACC_RANGE ±2 g"),
+            (0x47, 0x40, "FIFO_CONFIG_1 accel headerless"), (0x7E, 0xB0, "CMD FIFO flush last")])
+    }
+}
+
+/// Any chip's FIFO driver on the stub: identification, configuration registers, and samples equal
+/// to the register image (the stub always offers one FIFO frame).
+func checkFIFODriver(_ report: inout Report, _ chip: AccelerometerChip, _ address: UInt8, raw: SIMD3<Int32>,
+                     gPerCount: Double, rate: Double, registers: [(UInt8, UInt8, String)]) {
+    var config = I2CAccelerometerConfiguration(bus: bus, address: address, chip: chip, rateHz: 100, rangeG: 2)
+    config.pollIntervalNanoseconds = 10_000_000
+    var sensor = I2CAccelerometer(system: system, configuration: config)
+    do { try sensor.start() } catch {
+        report.fail("\(chip.name) driver start on \(bus) at \(hex(address)): \(error.message)")
+        return
+    }
+    report.check(sensor.chip == chip && sensor.address == address, "\(chip.name) driver identified the chip at \(hex(address))")
+    report.check(sensor.outputDataRate == rate, "\(chip.name) driver output data rate \(Int(rate)) Hz")
+    for (register, value, meaning) in registers { checkRegister(&report, chip.name, address, register, value, meaning) }
+    let want = SIMD3<Float>(Float(raw.x), Float(raw.y), Float(raw.z)) * Float(gPerCount * standardGravity)
+    let got = collect(&sensor, timeoutNanoseconds: 3_000_000_000) { $0.samples.count >= 10 || !$0.gaps.isEmpty }
+    checkSamples(&report, "\(chip.name) FIFO read (\(raw.x), \(raw.y), \(raw.z) counts)", got, want: want, count: 10)
+    sensor.stop()
 }
 
 /// A second descriptor on the stub for reading back what the driver configured (and for poking the

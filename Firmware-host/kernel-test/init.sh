@@ -34,7 +34,12 @@ check_status() {
 LIS_X=250;  LIS_Y=-500; LIS_Z=1000
 LIS_X2=-750; LIS_Y2=125; LIS_Z2=-1000
 MPU_X=4200; MPU_Y=-8192; MPU_Z=16384   # X low byte 0x68: the FIFO image 0x74-0x79 overlaps WHO_AM_I 0x75
+ADXL_X=64;  ADXL_Y=-128; ADXL_Z=256    # ADXL345 full resolution: 256 LSB/g, little-endian
+LSM_X=4096; LSM_Y=-8192; LSM_Z=16384   # LSM6DSOX ±2 g: 0.061 mg/LSB, little-endian
+BMI_X=4096; BMI_Y=-8192; BMI_Z=16384   # BMI160 ±2 g: 16384 LSB/g, little-endian
+BMI_GX=100; BMI_GY=-200; BMI_GZ=300    # BMI160 gyroscope counts (±2000 °/s)
 lis_bytes() { for v in "$@"; do w=$(( (v << 4) & 0xffff )); printf '0x%02x 0x%02x ' $((w & 0xff)) $((w >> 8)); done; }
+le_bytes() { for v in "$@"; do w=$(( v & 0xffff )); printf '0x%02x 0x%02x ' $((w & 0xff)) $((w >> 8)); done; }
 mpu_bytes() { for v in "$@"; do w=$(( v & 0xffff )); printf '0x%02x 0x%02x ' $((w >> 8)) $((w & 0xff)); done; }
 hexlist() { for b in "$@"; do printf '%02x ' $((b)); done; }   # "0x0a 0xff" -> "0a ff "
 # Writes bytes to consecutive registers one SMBus byte write at a time: put REG BYTE...
@@ -42,7 +47,7 @@ put() { addr=$1; reg=$2; shift 2; for b in "$@"; do $I2CSET -f -y "$BUS" "$addr"
 
 step "kernel $(uname -r)"
 modprobe i2c-dev || fail "modprobe i2c-dev"
-modprobe i2c-stub chip_addr=0x18,0x68 || fail "modprobe i2c-stub"
+modprobe i2c-stub chip_addr=0x18,0x68,0x53,0x6a,0x69 || fail "modprobe i2c-stub"
 BUS=""
 for d in /sys/bus/i2c/devices/i2c-*; do
   [ "$(cat "$d/name" 2>/dev/null)" = "SMBus stub driver" ] && BUS="${d##*/i2c-}"
@@ -65,6 +70,23 @@ put 0x68 0x3b $MPU_BYTES             # ACCEL_XOUT_H..ACCEL_ZOUT_L
 put 0x68 0x72 0x00 0x06              # FIFO_COUNT = 6 bytes (one accel sample)
 put 0x68 0x74 $MPU_BYTES             # FIFO_R_W and on: the stub returns this image for a FIFO burst
 put 0x68 0x75 0x68                   # WHO_AM_I (equal to the X low byte above)
+ADXL_BYTES=$(le_bytes $ADXL_X $ADXL_Y $ADXL_Z)
+put 0x53 0x00 0xe5                   # ADXL345 DEVID
+put 0x53 0x30 0x00                   # INT_SOURCE: no overrun
+put 0x53 0x32 $ADXL_BYTES            # DATAX0..DATAZ1 (a 6-byte read pops one FIFO entry)
+put 0x53 0x39 0x01                   # FIFO_STATUS: one entry
+LSM_BYTES=$(le_bytes $LSM_X $LSM_Y $LSM_Z)
+put 0x6a 0x0f 0x6c                   # LSM6DSOX WHO_AM_I
+put 0x6a 0x3a 0x01 0x00              # FIFO_STATUS1/2: one unread record, no overrun
+put 0x6a 0x78 0x10 $LSM_BYTES        # FIFO_DATA_OUT_TAG (0x02 << 3: accelerometer) + X, Y, Z
+BMI_BYTES=$(le_bytes $BMI_X $BMI_Y $BMI_Z)
+put 0x69 0x00 0xd1                   # BMI160 CHIP_ID
+put 0x69 0x0c $(le_bytes $BMI_GX $BMI_GY $BMI_GZ) $BMI_BYTES   # DATA gyro 0x0C-0x11, accel 0x12-0x17
+put 0x69 0x1d 0x00                   # INT_STATUS_1: FIFO not full
+put 0x69 0x22 0x06 0x00              # FIFO_LENGTH = 6 bytes (one headerless accel frame)
+put 0x69 0x24 $BMI_BYTES             # FIFO_DATA and on
+put 0x69 0x41 0x03                   # ACC_RANGE ±2 g (the kernel driver reads the scale from it)
+put 0x69 0x43 0x00                   # GYR_RANGE ±2000 °/s
 expect "i2cget lis3dh WHO_AM_I" 0x33 "$($I2CGET -f -y "$BUS" 0x18 0x0f)"
 expect "i2cget mpu6050 WHO_AM_I" 0x68 "$($I2CGET -f -y "$BUS" 0x68 0x75)"
 expect "i2cget lis3dh OUT_Z_H (0xad)" "$(printf '0x%02x' $(( ((LIS_Z << 4) & 0xffff) >> 8 )))" "$($I2CGET -f -y "$BUS" 0x18 0xad)"
@@ -73,6 +95,10 @@ export MUJO_I2C_BUS="$BUS"
 export MUJO_LIS3DH_MG="$LIS_X,$LIS_Y,$LIS_Z"
 export MUJO_LIS3DH_MG2="$LIS_X2,$LIS_Y2,$LIS_Z2"
 export MUJO_MPU6050_RAW="$MPU_X,$MPU_Y,$MPU_Z"
+export MUJO_ADXL345_RAW="$ADXL_X,$ADXL_Y,$ADXL_Z"
+export MUJO_LSM6DSOX_RAW="$LSM_X,$LSM_Y,$LSM_Z"
+export MUJO_BMI160_RAW="$BMI_X,$BMI_Y,$BMI_Z"
+export MUJO_BMI160_GYRO_RAW="$BMI_GX,$BMI_GY,$BMI_GZ"
 if [ -n "$CHECK" ]; then
   step "project I2C drivers on /dev/i2c-$BUS (mujo-kernel-check i2c)"
   MUJO_CHECK=i2c timeout $CHECK_TIMEOUT $CHECK; rc=$?
@@ -83,6 +109,10 @@ if [ -n "$CHECK" ]; then
   put 0x18 0xa8 $LIS_BYTES
   put 0x68 0x75 0x68
   put 0x68 0x3b $MPU_BYTES
+  put 0x69 0x00 0xd1
+  put 0x69 0x0c $(le_bytes $BMI_GX $BMI_GY $BMI_GZ) $BMI_BYTES
+  put 0x69 0x41 0x03
+  put 0x69 0x43 0x00
 fi
 
 step "binding the kernel's lis3dh IIO driver on the stub"
@@ -143,6 +173,20 @@ if [ -n "$MPUDEV" ]; then
   expect "sysfs mpu6050 in_accel_z_raw" "$MPU_Z" "$(cat "$MPUDEV/in_accel_z_raw")"
 else
   fail "no IIO device named mpu6050"
+fi
+
+step "binding the kernel's bmi160 IIO driver on the stub (buffered with trigger t0)"
+modprobe bmi160_i2c || fail "modprobe bmi160_i2c"
+echo bmi160 0x69 > "/sys/bus/i2c/devices/i2c-$BUS/new_device" || fail "new_device bmi160 0x69"
+BMIDEV=""
+for d in /sys/bus/iio/devices/iio:device*; do [ "$(cat "$d/name" 2>/dev/null)" = bmi160 ] && BMIDEV="$d"; done
+if [ -n "$BMIDEV" ]; then
+  pass "bmi160 bound as ${BMIDEV##*/}"
+  expect "sysfs bmi160 in_accel_x_raw" "$BMI_X" "$(cat "$BMIDEV/in_accel_x_raw")"
+  expect "sysfs bmi160 in_anglvel_z_raw" "$BMI_GZ" "$(cat "$BMIDEV/in_anglvel_z_raw")"
+  expect "sysfs bmi160 in_accel_scale" "0.000598" "$(cat "$BMIDEV/in_accel_scale")"
+else
+  fail "no IIO device named bmi160"
 fi
 
 if [ -n "$CHECK" ]; then
