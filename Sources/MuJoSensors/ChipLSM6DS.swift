@@ -42,7 +42,9 @@ enum LSM6DSFamily {
             try link.writeByte(0x08, 0x01)
         }
         let setup = ChipSetup(outputDataRate: actual, accelScale: gToMetersPerSecondSquared(mg / 1000.0),
-                              gyroScale: 0, frameBytes: dsox ? 7 : 6, fifoFrames: dsox ? 512 : 1365, gyroscope: false)
+                              gyroScale: 0, frameBytes: dsox ? 7 : 6,
+                              // DSOX: ~9 kB FIFO; its 10-bit count saturates at 1023 records.
+                              fifoFrames: dsox ? 1023 : 1365, gyroscope: false)
         try resetFIFO(&link, chip: chip, setup, odr: odr)
         return setup
     }

@@ -14,7 +14,8 @@
 //   * poll interval = min(250 ms, 40 % of the time the FIFO takes to fill) unless configured;
 //   * FIFO bursts: ≤ 32-byte SMBus block reads, or ≤ 240-byte I2C_RDWR reads when I2C_FUNCS
 //     has I2C_FUNC_I2C (ADXL345: one 6-byte read per sample, the chip pops one entry per read);
-//   * overflow flag → FIFO reset, FIFO contents discarded, one .fifoOverflow gap;
+//   * overflow flag (or a count beyond the FIFO size) → FIFO reset, contents discarded, one
+//     .fifoOverflow gap;
 //   * no sample for max(1 s, 20 periods) → chip re-initialised, one .fifoStalled gap;
 //   * EIO/NACK/timeout → the transaction is retried 4× after 1, 2, 4, 8 ms;
 //   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity
@@ -244,7 +245,9 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         do {
             let status = try chipStatus(c, &l)
             let readTime = system.monotonicNanoseconds()
-            if status.overflow {
+            // A count beyond the FIFO's capacity is a corrupt status read: treat it as an overflow.
+            // (+1: ADXL345 counts the sample held in its output registers too, up to 33.)
+            if status.overflow || status.frames > setup.fifoFrames + 1 {
                 try chipResetFIFO(c, &l)
                 statistics.fifoResets += 1
                 emitGap(.fifoOverflow, now: system.monotonicNanoseconds(), into: &events)

@@ -303,3 +303,24 @@ final class I2CDriverExtraTests: XCTestCase {
         }
     }
 }
+
+final class I2CCorruptStatusTests: XCTestCase {
+    /// A status read of 0xFF (e.g. a glitching bus returning all ones) claims more samples than the
+    /// FIFO holds: the driver resets the FIFO and reports a gap instead of reading garbage.
+    func testImpossibleCountIsTreatedAsOverflow() throws {
+        let rig = try Rig(.mpu6050, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 3)
+        // INT_STATUS without bit 4, count 0xEFEF bytes, for the next poll only (read right away).
+        rig.system.stickStatus(bus: "/dev/i2c-1", address: 0x68, value: 0xEF, forNanoseconds: 1_000_000)
+        var now: [SensorEvent] = []
+        try rig.driver.read(into: &now)
+        events += now
+        events += try rig.run(seconds: 3)
+        XCTAssertEqual(events.compactMap { $0.gap?.reason }, [.fifoOverflow])
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+        XCTAssertEqual(f.produced, f.delivered + f.lost + f.inFIFO)
+    }
+}
