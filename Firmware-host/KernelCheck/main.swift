@@ -102,8 +102,9 @@ func checkRegister(_ report: inout Report, _ chip: String, _ address: UInt8, _ r
 }
 
 /// Checks delivered samples: count, value (m/s²) and strictly increasing timestamps.
-/// With `toleratedJumps`, kernel timestamp jumps (a trigger the guest skipped under load) are
-/// accepted while they cost at most 10 % of the samples; other gaps always fail.
+/// With `toleratedJumps`, kernel timestamp jumps are accepted (a late hrtimer callback under TCG
+/// makes one interval long and the next short; the reader reports the long one as a gap), and
+/// `checkRate` checks instead that records were not lost; other gaps always fail.
 func checkSamples(_ report: inout Report, _ what: String, _ got: Collected, want: SIMD3<Float>, count: Int,
                   toleratedJumps: Bool = false) {
     if let e = got.error { report.fail("\(what): \(e.message)"); return }
@@ -128,12 +129,19 @@ func checkGaps(_ report: inout Report, _ what: String, _ got: Collected, tolerat
         report.check(got.gaps.isEmpty, "\(what): no gaps (got \(got.gaps.count))")
         return
     }
-    var lost = 0, other = 0
-    for g in got.gaps {
-        if g.reason == .timestampJump { lost += g.estimatedLostSamples } else { other += 1 }
-    }
-    report.check(other == 0 && lost * 10 <= max(got.samples.count, 30),
-                 "\(what): gaps are only kernel timestamp jumps costing ≤ 10 % of samples (\(got.gaps.count) jumps, \(lost) samples lost, \(other) other gaps)")
+    var jumps = 0, other = 0
+    for g in got.gaps { if g.reason == .timestampJump { jumps += 1 } else { other += 1 } }
+    report.check(other == 0, "\(what): no gaps other than kernel timestamp jumps (\(jumps) jumps, \(other) other)")
+}
+
+/// Records at 100 Hz: the mean kernel-timestamp interval over the run is 10 ms when no trigger was
+/// skipped; up to 11 ms (10 % of the triggers skipped by a starved guest) is accepted.
+func checkRate(_ report: inout Report, _ what: String, _ got: Collected) {
+    guard got.samples.count >= 2 else { report.fail("\(what): too few samples to measure the rate"); return }
+    let first = got.samples[0].timestampNanoseconds, last = got.samples[got.samples.count - 1].timestampNanoseconds
+    let meanMicros = (last - first) / Int64(got.samples.count - 1) / 1000
+    report.check(meanMicros >= 9_000 && meanMicros <= 11_000,
+                 "\(what): kernel timestamps \(meanMicros) µs apart on average over \(got.samples.count) records (100 Hz, ≤ 10 % skipped: 9000–11000)")
 }
 
 func checkLIS3DH(_ report: inout Report, expected mg: SIMD3<Int32>) {
@@ -195,14 +203,13 @@ func checkMPU6050(_ report: inout Report, expectedRaw raw: SIMD3<Int32>) {
 
 func checkIIOPath(_ report: inout Report) {
     do {
-        let found = try probeI2CBus(system, bus: bus, addresses: [0x18, 0x68])
-        var lisOwner = "", mpuOwner = ""
-        for r in found {
-            if r.address == 0x18 { lisOwner = r.kernelOwner }
-            if r.address == 0x68 { mpuOwner = r.kernelOwner }
+        let owners: [(UInt8, String)] = [(0x18, "lis3dh"), (0x68, "mpu6050"), (0x69, "bmi160")]
+        let found = try probeI2CBus(system, bus: bus, addresses: [0x18, 0x68, 0x69])
+        for (address, name) in owners {
+            var owner = ""
+            for r in found where r.address == address { owner = r.kernelOwner }
+            report.check(owner == name, "probeI2CBus reports \(hex(address)) owned by kernel driver '\(name)' (got '\(owner)')")
         }
-        report.check(lisOwner == "lis3dh", "probeI2CBus reports 0x18 owned by kernel driver 'lis3dh' (got '\(lisOwner)')")
-        report.check(mpuOwner == "mpu6050", "probeI2CBus reports 0x68 owned by kernel driver 'mpu6050' (got '\(mpuOwner)')")
     } catch {
         report.fail("probeI2CBus \(bus): \(error.message)")
     }
@@ -234,12 +241,9 @@ func checkIIOPath(_ report: inout Report) {
         _ = touch(handshake)
     }
     if let raw = requiredTriple("MUJO_MPU6050_RAW", &report) { checkMPU6050Raw(&report, raw: raw) }
-}
-
-func lostSamples(_ c: Collected) -> Int {
-    var n = 0
-    for g in c.gaps { n += g.estimatedLostSamples }
-    return n
+    if let raw = requiredTriple("MUJO_BMI160_RAW", &report), let gyro = requiredTriple("MUJO_BMI160_GYRO_RAW", &report) {
+        checkBMI160Buffered(&report, raw: raw, gyro: gyro)
+    }
 }
 
 /// The IIO reader on the kernel's lis3dh driver: buffered records from /dev/iio:deviceN driven by
@@ -264,12 +268,8 @@ func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second 
     let want = metersPerSecondSquared(milliG: mg)
     let got = collect(&reader, timeoutNanoseconds: 5_000_000_000) { $0.samples.count >= 30 }
     checkSamples(&report, "IIO lis3dh buffered (\(mg.x), \(mg.y), \(mg.z) mg)", got, want: want, count: 30, toleratedJumps: true)
-    if got.samples.count >= 2 {
-        let first = got.samples[0].timestampNanoseconds, last = got.samples[got.samples.count - 1].timestampNanoseconds
-        let meanMicros = (last - first) / Int64(got.samples.count - 1) / 1000
-        let perRecord = (last - first) / Int64(got.samples.count - 1 + lostSamples(got)) / 1000
-        report.check(perRecord >= 9_500 && perRecord <= 10_500,
-                     "IIO lis3dh kernel timestamps \(meanMicros) µs apart on average, \(perRecord) µs per trigger counting skipped ones (100 Hz: 9500–10500)")
+    checkRate(&report, "IIO lis3dh", got)
+    if let last = got.samples.last?.timestampNanoseconds {
         let age = mujo_monotonic_ns() - last
         report.check(age >= 0 && age < 2_000_000_000, "IIO lis3dh timestamps are CLOCK_MONOTONIC (last sample \(age / 1_000_000) ms old)")
     }
@@ -293,8 +293,35 @@ func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second 
     report.check(new >= 10, "IIO lis3dh shows the i2cset values \(vectorText(want2)) mid-stream (\(new) samples after \(old) old ones)")
     report.check(other == 0 && oldAfterNew == 0, "IIO lis3dh stream switches cleanly: no torn or stale records (\(other) torn, \(oldAfterNew) stale)")
     checkGaps(&report, "IIO lis3dh across the change", changed, toleratedJumps: true)
+    checkRate(&report, "IIO lis3dh across the change", changed)
     reader.stop()
     report.check((try? system.readText(enablePath)) == "0", "IIOReader.stop disabled the buffer")
+}
+
+/// The IIO reader on the kernel's bmi160 driver with the gyroscope: a second record layout
+/// (anglvel x,y,z before accel x,y,z by scan index, 24-byte records) and shared scales.
+func checkBMI160Buffered(_ report: inout Report, raw: SIMD3<Int32>, gyro: SIMD3<Int32>) {
+    let config = IIOReaderConfiguration(name: "bmi160", samplingFrequency: nil, mode: .buffered, trigger: "t0",
+                                        watermark: 4, bufferLength: 256, timestamp: true, gyroscope: true)
+    var reader = IIOReader(system: system, configuration: config)
+    do { try reader.start() } catch {
+        report.fail("IIOReader start on bmi160 (buffered, trigger t0, gyroscope): \(error.message)")
+        return
+    }
+    report.check(reader.mode == .buffered && reader.hasGyroscope, "IIOReader bmi160 runs buffered with the gyroscope")
+    report.check(reader.layout.recordBytes == 24, "IIOReader bmi160 record = 24 bytes (6 × s16 + pad + s64 timestamp), got \(reader.layout.recordBytes)")
+    let want = SIMD3<Float>(Float(raw.x), Float(raw.y), Float(raw.z)) * Float(standardGravity / 16384)
+    let wantGyro = SIMD3<Float>(Float(gyro.x), Float(gyro.y), Float(gyro.z)) * Float(0.001065)
+    let got = collect(&reader, timeoutNanoseconds: 5_000_000_000) { $0.samples.count >= 20 }
+    checkSamples(&report, "IIO bmi160 buffered accel (\(raw.x), \(raw.y), \(raw.z) counts)", got, want: want, count: 20, toleratedJumps: true)
+    checkRate(&report, "IIO bmi160", got)
+    var badGyro = 0
+    for s in got.samples {
+        guard let r = s.rotationRate, close(r, wantGyro, tolerance: 0.001) else { badGyro += 1; continue }
+    }
+    report.check(!got.samples.isEmpty && badGyro == 0,
+                 "IIO bmi160 buffered gyro = \(vectorText(wantGyro)) rad/s (\(gyro.x), \(gyro.y), \(gyro.z) counts × 0.001065; \(badGyro) mismatches)")
+    reader.stop()
 }
 
 /// The IIO reader on the kernel's inv_mpu6050 driver, which has no IRQ here: raw sysfs polling.
