@@ -70,9 +70,11 @@ public struct FidelityReport {
 
     /// A plain-text table: one line per layer, then the embedding summary.
     public func table(title: String) -> String {
-        var lines = [title, String(format: "  %-4@ %-14@ %10@  %@", "#" as NSString, "op" as NSString, "SQNR dB" as NSString, "tensor" as NSString)]
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+        var lines = [title, "  " + pad("#", 4) + pad("op", 16) + lpad("SQNR dB", 9) + "  tensor"]
         for (i, l) in layers.enumerated() {
-            lines.append(String(format: "  %-4d %-14@ %10.2f  %@", i, l.op as NSString, l.sqnrDB, l.tensor as NSString))
+            lines.append("  " + pad("\(i)", 4) + pad(l.op, 16) + lpad(String(format: "%.2f", l.sqnrDB), 9) + "  " + l.tensor)
         }
         lines.append(String(format: "  embedding cosine float vs int8 over %d windows: mean %.5f, 1st percentile %.5f, min %.5f",
                             windows, cosineMean, cosineP1, cosineMin))

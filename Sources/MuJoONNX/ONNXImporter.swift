@@ -60,6 +60,7 @@ public enum ONNXImporter {
                                                   ProvenanceEntry("source.producer", "\(proto.producerName) \(proto.producerVersion)"),
                                                   ProvenanceEntry("source.opset", "\(opset)")])
         model.inputSpec.window = lowering.window
+        model.inputSpec.hop = max(1, min(model.inputSpec.hop, lowering.window))
         do { try GraphValidator.validate(model) } catch {
             throw ImportError("\(file): the lowered float graph is invalid: \(error)")
         }

@@ -34,4 +34,13 @@ public enum Pipeline {
         m.provenance.append(ProvenanceEntry("calibration", "\(method.rawValue), \(calibrator.windows) windows"))
         return m
     }
+
+    /// The labels' dimension must be the encoder's embedding dimension.
+    public static func checkLabels(_ labels: LabelTable, file: String, model: ModelDescription, encoder: String) throws {
+        let shape = model.tensors[model.outputs[0]].shape
+        let dim = shape[shape.count - 1]
+        guard labels.dimension == dim else {
+            throw ImportError("\(file): \"dim\" is \(labels.dimension) but \(encoder) outputs \(dim)-dimensional embeddings; export the labels with the projection that belongs to this encoder")
+        }
+    }
 }

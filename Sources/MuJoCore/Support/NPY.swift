@@ -24,7 +24,7 @@ public struct NPYArray: Equatable {
 }
 
 public enum NPY {
-    static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] // "\x93NUMPY"
+    public static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] // "\x93NUMPY"
 
     /// Parses a `.npy` file's bytes; the array must be little-endian float32 in C order.
     public static func parseFloat32(_ bytes: [UInt8]) throws(NPYError) -> NPYArray {
