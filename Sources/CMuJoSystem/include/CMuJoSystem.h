@@ -21,6 +21,7 @@
 #include <linux/i2c-dev.h>
 #include <i2c/smbus.h>
 #include <math.h>
+#include <cblas.h>  /* OpenBLAS cblas_sgemm: the optimized float kernels Conv1DF32Gemm.swift, FullyConnectedF32Gemm.swift */
 
 /// errno of the calling thread. The corresponding C expression is `errno`.
 int mujo_errno(void);

@@ -19,6 +19,9 @@ public final class Interpreter {
     private let addresses: [UnsafeMutableRawPointer]
     private var steps: [Step] = []
     private var concatParts: UnsafeMutablePointer<ConcatPart>?
+    /// Scratch of the float GEMM kernels (conv1dF32Gemm's im2col), sized at init for the largest op.
+    private let gemmScratch: UnsafeMutablePointer<Float>
+    public let gemmScratchBytes: Int
 
     public var arenaBytes: Int { plan.arenaBytes }
 
@@ -52,6 +55,13 @@ public final class Interpreter {
         var partCount = 0
         for op in model.ops where op.code == .concat { partCount += op.inputs.count }
         concatParts = partCount > 0 ? UnsafeMutablePointer<ConcatPart>.allocate(capacity: partCount) : nil
+        var scratchCount = 0
+        for op in model.ops where op.code == .conv1d && model.tensors[op.inputs[0]].dataType == .float32 {
+            let g = Interpreter.geometry(model, op)
+            if conv1dF32GemmApplies(g) { scratchCount = max(scratchCount, conv1dF32GemmScratchCount(g)) }
+        }
+        gemmScratchBytes = scratchCount * 4
+        gemmScratch = UnsafeMutablePointer<Float>.allocate(capacity: max(scratchCount, 4))
         var usedParts = 0
         steps = model.ops.map { prepare($0, concatParts: &usedParts) }
     }
@@ -60,6 +70,7 @@ public final class Interpreter {
         arena.deallocate()
         constants.deallocate()
         concatParts?.deallocate()
+        gemmScratch.deallocate()
     }
 
     /// Runs every op once. No allocation, no checks.
@@ -109,6 +120,12 @@ public final class Interpreter {
         return BinaryQuantizedIO(zeroPointA: zp(op.inputs[0]), zeroPointB: zp(op.inputs[1]), outputZeroPoint: io.outputZeroPoint, lo: io.lo, hi: io.hi)
     }
 
+    static func geometry(_ model: ModelDescription, _ op: OpDescription) -> Conv1DGeometry {
+        let xt = model.tensors[op.inputs[0]], w = model.tensors[op.inputs[1]], a = op.attributes
+        return Conv1DGeometry(timeIn: xt.shape[0], channelsIn: xt.shape[1], channelsOut: w.shape[0], kernelSize: w.shape[1],
+                              stride: Int(a[0]), dilation: Int(a[1]), padLeft: Int(a[2]), padRight: Int(a[3]), groups: Int(a[4]))
+    }
+
     private func prepare(_ op: OpDescription, concatParts used: inout Int) -> Step {
         let x = op.inputs[0], y = op.outputs[0]
         let xt = model.tensors[x], yt = model.tensors[y]
@@ -116,12 +133,14 @@ public final class Interpreter {
         let attrs = op.attributes
         switch op.code {
         case .conv1d:
-            let w = model.tensors[op.inputs[1]]
-            let g = Conv1DGeometry(timeIn: xt.shape[0], channelsIn: xt.shape[1], channelsOut: w.shape[0], kernelSize: w.shape[1],
-                                   stride: Int(attrs[0]), dilation: Int(attrs[1]), padLeft: Int(attrs[2]), padRight: Int(attrs[3]), groups: Int(attrs[4]))
+            let g = Interpreter.geometry(model, op)
             if int8 {
                 return .conv1dS8(x: ptr(x, Int8.self), w: ptr(op.inputs[1], Int8.self), bias: optionalPtr(op, 2, Int32.self),
                                  rq: ptr(op.inputs[3], Int32.self), y: ptr(y, Int8.self), g: g, io: outputIO(op, inputZeroPoint: zp(x)))
+            }
+            if conv1dF32GemmApplies(g) {
+                return .conv1dF32Gemm(x: ptr(x, Float.self), w: ptr(op.inputs[1], Float.self), bias: optionalPtr(op, 2, Float.self),
+                                      y: ptr(y, Float.self), g: g, act: op.activation, scratch: gemmScratch)
             }
             return .conv1dF32(x: ptr(x, Float.self), w: ptr(op.inputs[1], Float.self), bias: optionalPtr(op, 2, Float.self),
                               y: ptr(y, Float.self), g: g, act: op.activation)
@@ -132,7 +151,7 @@ public final class Interpreter {
                                          rq: ptr(op.inputs[3], Int32.self), y: ptr(y, Int8.self), rows: rows, k: k, o: o,
                                          io: outputIO(op, inputZeroPoint: zp(x)))
             }
-            return .fullyConnectedF32(x: ptr(x, Float.self), w: ptr(op.inputs[1], Float.self), bias: optionalPtr(op, 2, Float.self),
+            return .fullyConnectedF32Gemm(x: ptr(x, Float.self), w: ptr(op.inputs[1], Float.self), bias: optionalPtr(op, 2, Float.self),
                                       y: ptr(y, Float.self), rows: rows, k: k, o: o, act: op.activation)
         case .add, .mul:
             let b = op.inputs[1]

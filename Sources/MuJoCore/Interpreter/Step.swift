@@ -6,10 +6,14 @@ enum Step {
                   y: UnsafeMutablePointer<Int8>, g: Conv1DGeometry, io: QuantizedIO)
     case conv1dF32(x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                    y: UnsafeMutablePointer<Float>, g: Conv1DGeometry, act: FusedActivation)
+    case conv1dF32Gemm(x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                       y: UnsafeMutablePointer<Float>, g: Conv1DGeometry, act: FusedActivation, scratch: UnsafeMutablePointer<Float>)
     case fullyConnectedS8(x: UnsafePointer<Int8>, w: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?, rq: UnsafePointer<Int32>,
                           y: UnsafeMutablePointer<Int8>, rows: Int, k: Int, o: Int, io: QuantizedIO)
     case fullyConnectedF32(x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            y: UnsafeMutablePointer<Float>, rows: Int, k: Int, o: Int, act: FusedActivation)
+    case fullyConnectedF32Gemm(x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                               y: UnsafeMutablePointer<Float>, rows: Int, k: Int, o: Int, act: FusedActivation)
     case addS8(a: UnsafePointer<Int8>, b: UnsafePointer<Int8>, count: Int, bCount: Int, rq: UnsafePointer<Int32>,
                y: UnsafeMutablePointer<Int8>, io: BinaryQuantizedIO)
     case mulS8(a: UnsafePointer<Int8>, b: UnsafePointer<Int8>, count: Int, bCount: Int, rq: UnsafePointer<Int32>,
@@ -55,6 +59,10 @@ extension Step {
         switch self {
         case let .conv1dS8(x, w, bias, rq, y, g, io): MuJoCore.conv1dS8(input: x, weights: w, bias: bias, requant: rq, output: y, geometry: g, io: io)
         case let .conv1dF32(x, w, bias, y, g, act): MuJoCore.conv1dF32(input: x, weights: w, bias: bias, output: y, geometry: g, activation: act)
+        case let .conv1dF32Gemm(x, w, bias, y, g, act, scratch):
+            MuJoCore.conv1dF32Gemm(input: x, weights: w, bias: bias, output: y, geometry: g, activation: act, scratch: scratch)
+        case let .fullyConnectedF32Gemm(x, w, bias, y, rows, k, o, act):
+            MuJoCore.fullyConnectedF32Gemm(input: x, weights: w, bias: bias, output: y, rows: rows, inputs: k, outputs: o, activation: act)
         case let .fullyConnectedS8(x, w, bias, rq, y, rows, k, o, io):
             MuJoCore.fullyConnectedS8(input: x, weights: w, bias: bias, requant: rq, output: y, rows: rows, inputs: k, outputs: o, io: io)
         case let .fullyConnectedF32(x, w, bias, y, rows, k, o, act):
