@@ -250,7 +250,10 @@ func checkIIOPath(_ report: inout Report) {
 /// the hrtimer trigger t0 at 100 Hz, then the register image init.sh rewrites mid-stream.
 func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second mg2: SIMD3<Int32>) {
     let handshake = environment("MUJO_IIO_HANDSHAKE")
-    defer { if let handshake { _ = touch(handshake) } }   // never leave init.sh waiting
+    defer {   // never leave init.sh waiting
+        if let handshake { _ = touch(handshake) }
+        if let unplug = environment("MUJO_IIO_UNPLUG") { _ = touch(unplug) }
+    }
     let config = IIOReaderConfiguration(name: "lis3dh", samplingFrequency: 100, mode: .buffered, trigger: "t0",
                                         watermark: 4, bufferLength: 256, timestamp: true)
     var reader = IIOReader(system: system, configuration: config)
@@ -294,8 +297,32 @@ func checkLIS3DHBuffered(_ report: inout Report, first mg: SIMD3<Int32>, second 
     report.check(other == 0 && oldAfterNew == 0, "IIO lis3dh stream switches cleanly: no torn or stale records (\(other) torn, \(oldAfterNew) stale)")
     checkGaps(&report, "IIO lis3dh across the change", changed, toleratedJumps: true)
     checkRate(&report, "IIO lis3dh across the change", changed)
+
+    // Ask init.sh to delete the I2C client and create it again: the reader must notice, look the
+    // device up by name again, set it up, and continue after one device-reopened gap.
+    guard let unplug = environment("MUJO_IIO_UNPLUG") else { report.fail("MUJO_IIO_UNPLUG not set"); return }
+    let nodeBefore = reader.deviceNode
+    report.check(touch(unplug), "unplug request \(unplug) created")
+    let back = collect(&reader, timeoutNanoseconds: 15_000_000_000) { c in
+        guard let i = c.gaps.firstIndex(where: { $0.reason == .deviceReopened }) else { return false }
+        var after = 0
+        for s in c.samples where s.timestampNanoseconds >= c.gaps[i].endNanoseconds - 50_000_000 { after += 1 }
+        return after >= 10
+    }
+    if let e = back.error { report.fail("IIO lis3dh unplug/replug: \(e.message)") }
+    var reopened: SensorGap? = nil
+    for g in back.gaps where g.reason == .deviceReopened { reopened = g }
+    report.check(reopened != nil && reader.statistics.reopens == 1,
+                 "IIOReader: lis3dh deleted and re-created → one device-reopened gap, reopens = \(reader.statistics.reopens)")
+    var afterGap: [MotionSample] = []
+    if let g = reopened { for s in back.samples where s.timestampNanoseconds >= g.endNanoseconds - 50_000_000 { afterGap.append(s) } }
+    var wrong = 0
+    for s in afterGap where !close(s.acceleration, want2, tolerance: 0.02) { wrong += 1 }
+    report.check(afterGap.count >= 10 && wrong == 0,
+                 "IIOReader: after the replug \(afterGap.count) samples equal \(vectorText(want2)) (\(wrong) differ), node \(nodeBefore) → \(reader.deviceNode)")
     reader.stop()
-    report.check((try? system.readText(enablePath)) == "0", "IIOReader.stop disabled the buffer")
+    let enableAfter = reader.deviceDirectory + "/buffer0/enable"
+    report.check((try? system.readText(enableAfter)) == "0", "IIOReader.stop disabled the buffer")
 }
 
 /// The IIO reader on the kernel's bmi160 driver with the gyroscope: a second record layout

@@ -191,14 +191,21 @@ fi
 
 if [ -n "$CHECK" ]; then
   step "project IIO reader on /dev/${DEV##*/} (mujo-kernel-check iio)"
-  rm -f /tmp/kcheck-phase1
-  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_MPU6050="$MPUDEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 timeout $CHECK_TIMEOUT $CHECK &
+  # Handshakes (files the binary creates): phase1 → rewrite the LIS3DH image mid-stream with one
+  # i2cset block write; unplug → delete the lis3dh I2C client and create it again (the device
+  # vanishes under the reader and comes back as a new iio:deviceN).
+  rm -f /tmp/kcheck-phase1 /tmp/kcheck-unplug
+  MUJO_CHECK=iio MUJO_IIO_DEVICE="$DEV" MUJO_IIO_MPU6050="$MPUDEV" MUJO_IIO_HANDSHAKE=/tmp/kcheck-phase1 \
+    MUJO_IIO_UNPLUG=/tmp/kcheck-unplug timeout $CHECK_TIMEOUT $CHECK &
   pid=$!
-  i=0
-  while [ ! -e /tmp/kcheck-phase1 ] && [ $i -lt 100 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-  if [ -e /tmp/kcheck-phase1 ]; then
+  wait_for() { i=0; while [ ! -e "$1" ] && [ $i -lt 150 ] && kill -0 $pid 2>/dev/null; do sleep 0.1; i=$((i + 1)); done; [ -e "$1" ]; }
+  if wait_for /tmp/kcheck-phase1; then
     $I2CSET -f -y "$BUS" 0x18 0xa8 $(lis_bytes $LIS_X2 $LIS_Y2 $LIS_Z2) i || fail "i2cset block write"
-    touch /tmp/kcheck-phase2
+  fi
+  if wait_for /tmp/kcheck-unplug; then
+    echo 0x18 > "/sys/bus/i2c/devices/i2c-$BUS/delete_device" || fail "delete_device 0x18"
+    sleep 0.5
+    echo lis3dh 0x18 > "/sys/bus/i2c/devices/i2c-$BUS/new_device" || fail "new_device lis3dh 0x18 again"
   fi
   wait $pid; rc=$?
   check_status iio $rc
