@@ -150,7 +150,7 @@ open class EmulatedChip {
     func popHead() {
         guard fifoCount > 0 else { return }
         let seq = fifoSeq[fifoHead]
-        if fates[seq] == .inFIFO { fates[seq] = .read; readCount += 1 }
+        if fates[seq] == .inFIFO { fates[seq] = .read; readCount += 1; transactionPops.append(seq) }
         fifoHead += 1
         headOffset = 0
         compact()
@@ -188,6 +188,19 @@ open class EmulatedChip {
             fifoData.removeFirst(fifoHead)
             fifoHead = 0
         }
+    }
+
+    /// Samples popped during the current transaction (cleared by the bus at its start).
+    public var transactionPops: [Int] = []
+
+    /// Marks samples popped by a transaction that failed as lost (the host never got them).
+    public func demoteTransactionPops() {
+        for seq in transactionPops where fates[seq] == .read {
+            fates[seq] = .dropped
+            readCount -= 1
+            droppedCount += 1
+        }
+        transactionPops.removeAll()
     }
 
     /// Saturating conversion helper: value / scale rounded, clamped to [lo, hi].

@@ -17,6 +17,8 @@
 //     removeBus(_:forNanoseconds:)      open → ENOENT, transactions → ENODEV, until then.
 //     stickStatus(bus:address:value:forNanoseconds:)  FIFO status/count registers frozen.
 //     ownByKernel(bus:address:)         I2C_SLAVE → EBUSY.
+//     partialEIO(bus:address:transactions:afterBytes:)  a burst clocks out some bytes (FIFO pops
+//                                       happen) and then fails with EIO.
 //     injectReadFaults(path:_:)         queued results for read() on a real file opened from path:
 //                                       .error(Errno) or .short(maxBytes).
 //   Counters: transactions, failedTransactions.
@@ -51,6 +53,8 @@ public final class EmulatedSystem: SystemCalls {
         var goneUntil: Int64 = Int64.min
         var stuckUntil: Int64 = Int64.min
         var kernelOwned = false
+        var partials = 0
+        var partialBytes = 0
         var resetOnReturn = false
     }
     private var buses: [String: Bus] = [:]
@@ -86,6 +90,13 @@ public final class EmulatedSystem: SystemCalls {
     public func stickStatus(bus: String, address: UInt8, value: UInt8, forNanoseconds d: Int64) {
         faults[key(bus, address), default: Fault()].stuckUntil = now + d
         buses[bus]?.chips[address]?.stuckStatus = value
+    }
+    /// The next N burst reads longer than `afterBytes` clock out `afterBytes` bytes (with all
+    /// their side effects: FIFO pops) and then fail with EIO. Samples popped by the failed burst
+    /// are logged as dropped.
+    public func partialEIO(bus: String, address: UInt8, transactions n: Int, afterBytes: Int) {
+        faults[key(bus, address), default: Fault()].partials += n
+        faults[key(bus, address), default: Fault()].partialBytes = afterBytes
     }
     public func ownByKernel(bus: String, address: UInt8) { faults[key(bus, address), default: Fault()].kernelOwned = true }
     public func injectReadFaults(path: String, _ list: [ReadFault]) { readFaults[path, default: []].append(contentsOf: list) }
@@ -193,6 +204,20 @@ public final class EmulatedSystem: SystemCalls {
         chip.endTransaction()
     }
 
+    /// Applies a pending partial-EIO fault to a burst of `count` bytes: true when it failed.
+    private func partialFault(_ fd: Int32, _ chip: EmulatedChip, _ sub: UInt8, _ buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let entry = busFDs[fd], let address = entry.address else { return false }
+        let k = key(entry.bus, address)
+        guard var f = faults[k], f.partials > 0, buffer.count > f.partialBytes else { return false }
+        f.partials -= 1
+        faults[k] = f
+        chip.transactionPops.removeAll()
+        burst(chip, sub, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<f.partialBytes]))
+        chip.demoteTransactionPops()
+        failedTransactions += 1
+        return true
+    }
+
     private func burst(_ chip: EmulatedChip, _ sub: UInt8, _ buffer: UnsafeMutableRawBufferPointer) {
         var reg = chip.start(subaddress: sub)
         for i in 0..<buffer.count {
@@ -208,7 +233,9 @@ public final class EmulatedSystem: SystemCalls {
         }
         let n = min(buffer.count, 32)
         let chip = try transaction(fd, bytes: n)
-        burst(chip, register, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]))
+        let slice = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+        if partialFault(fd, chip, register, slice) { throw Errno.io }
+        burst(chip, register, slice)
         return n
     }
 
@@ -217,6 +244,7 @@ public final class EmulatedSystem: SystemCalls {
             throw Errno(95)
         }
         let chip = try transaction(fd, bytes: buffer.count)
+        if partialFault(fd, chip, register, buffer) { throw Errno.io }
         burst(chip, register, buffer)
     }
 

@@ -40,7 +40,7 @@ enum ADXL345Chip {
 
     static func readFrames<S>(_ link: inout I2CLink<S>, _ setup: ChipSetup, count: Int, into frames: inout [RawFrame]) throws(LinkError) {
         for _ in 0..<count {
-            try link.readBurst(0x32, count: 6)
+            try link.readBurst(0x32, count: 6, consumesData: true)
             let b = link.scratch
             frames.append(RawFrame(accel: SIMD3(int16LE(b, 0), int16LE(b, 2), int16LE(b, 4))))
         }

@@ -51,7 +51,7 @@ enum BMI160Chip {
         var left = count
         while left > 0 {
             let n = min(left, perBurst)
-            try link.readBurst(0x24, count: n * 6)
+            try link.readBurst(0x24, count: n * 6, consumesData: true)
             let b = link.scratch
             for i in 0..<n {
                 let o = i * 6

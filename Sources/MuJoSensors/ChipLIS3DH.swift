@@ -48,7 +48,7 @@ enum LIS3DHChip {
         var left = count
         while left > 0 {
             let n = min(left, perBurst)
-            try link.readBurst(0xA8, count: n * 6)
+            try link.readBurst(0xA8, count: n * 6, consumesData: true)
             let b = link.scratch
             for i in 0..<n {
                 let o = i * 6

@@ -86,7 +86,7 @@ enum LSM6DSFamily {
         var left = count
         while left > 0 {
             let n = min(left, perBurst)
-            try link.readBurst(dsox ? 0x78 : 0x3E, count: n * setup.frameBytes)
+            try link.readBurst(dsox ? 0x78 : 0x3E, count: n * setup.frameBytes, consumesData: true)
             let b = link.scratch
             for i in 0..<n {
                 let o = i * setup.frameBytes

@@ -52,7 +52,7 @@ enum MPU6050Family {
         var left = count
         while left > 0 {
             let n = min(left, perBurst)
-            try link.readBurst(0x74, count: n * setup.frameBytes)
+            try link.readBurst(0x74, count: n * setup.frameBytes, consumesData: true)
             for i in 0..<n {
                 let o = i * setup.frameBytes
                 let b = link.scratch

@@ -17,7 +17,9 @@
 //   * overflow flag (or a count beyond the FIFO size) → FIFO reset, contents discarded, one
 //     .fifoOverflow gap;
 //   * no sample for max(1 s, 20 periods) → chip re-initialised, one .fifoStalled gap;
-//   * EIO/NACK/timeout → the transaction is retried 4× after 1, 2, 4, 8 ms;
+//   * EIO/NACK/timeout → the transaction is retried 4× after 1, 2, 4, 8 ms — except EIO /
+//     ETIMEDOUT during a FIFO data burst: samples may have left the FIFO, so the frames read
+//     before it are delivered, the FIFO is reset, and one .readError gap is reported;
 //   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity
 //     re-checked, chip re-initialised, one .deviceReopened gap; give up after 60 s
 //     (SensorError.deviceVanished);
@@ -144,7 +146,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 case .fatal(let e):
                     if case .wrongChip = e { lastFailure = e; continue }
                     throw e
-                case .vanished:
+                case .vanished, .dataLost:
                     continue   // nothing (or nothing healthy) at this address
                 }
             }
@@ -276,14 +278,30 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         } catch {
             switch error {
             case .fatal(let e): throw e
-            case .vanished:
-                l.close()
+            case .dataLost:
+                // Deliver what arrived before the failure, then resynchronise the FIFO.
                 let now = system.monotonicNanoseconds()
-                vanishedSince = now
-                reopenDelay = configuration.recovery.firstReopenDelayNanoseconds
-                nextReopenAt = now + reopenDelay
+                if !frames.isEmpty { deliver(readTime: now, into: &events) }
+                do {
+                    try chipResetFIFO(c, &l)
+                    statistics.fifoResets += 1
+                    emitGap(.readError, now: system.monotonicNanoseconds(), into: &events)
+                } catch {
+                    if case .fatal(let e) = error { throw e }
+                    enterReopenLoop(&l)
+                }
+            case .vanished:
+                enterReopenLoop(&l)
             }
         }
+    }
+
+    private func enterReopenLoop(_ l: inout I2CLink<S>) {
+        l.close()
+        let now = system.monotonicNanoseconds()
+        vanishedSince = now
+        reopenDelay = configuration.recovery.firstReopenDelayNanoseconds
+        nextReopenAt = now + reopenDelay
     }
 
     /// One attempt of the reopen loop (when due).
@@ -296,6 +314,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             _ = try identify(&l, wanted: c)
             setup = try configureChip(c, &l)
             vanishedSince = nil
+            frames.removeAll(keepingCapacity: true)
             statistics.reopens += 1
             lastProgress = system.monotonicNanoseconds()
             emitGap(.deviceReopened, now: lastProgress, into: &events)

@@ -33,6 +33,9 @@ enum LinkError: Error {
     case vanished(operation: String, errno: Errno)
     /// Not recoverable by retrying or reopening.
     case fatal(SensorError)
+    /// A FIFO data burst failed after bytes may have left the FIFO (EIO / ETIMEDOUT / short
+    /// block): retrying could misalign frames, so the driver resets the FIFO instead.
+    case dataLost(operation: String, errno: Errno)
 }
 
 /// A bus descriptor bound to one address; all chip register access goes through here.
@@ -95,8 +98,10 @@ struct I2CLink<S: SystemCalls> {
         fd = -1
     }
 
-    /// Runs one transaction with the retry policy.
-    private mutating func attempt<T>(_ operation: String, _ body: (S, Int32) throws(Errno) -> T) throws(LinkError) -> T {
+    /// Runs one transaction with the retry policy. With `consumesData`, errors that can strike
+    /// mid-transfer (EIO, ETIMEDOUT) are not retried but reported as `.dataLost`.
+    private mutating func attempt<T>(_ operation: String, consumesData: Bool = false,
+                                     _ body: (S, Int32) throws(Errno) -> T) throws(LinkError) -> T {
         if fd < 0 { throw .vanished(operation: operation, errno: .badDescriptor) }
         var delay = policy.firstRetryDelayNanoseconds
         var attemptIndex = 0
@@ -108,6 +113,9 @@ struct I2CLink<S: SystemCalls> {
                 if isVanishedErrno(error) { throw .vanished(operation: operation, errno: error) }
                 if !isTransientErrno(error) {
                     throw .fatal(.io(operation: "\(operation) at \(hex(address)) on \(bus)", errno: error))
+                }
+                if consumesData && (error == .io || error == .timedOut) {
+                    throw .dataLost(operation: operation, errno: error)
                 }
                 if attemptIndex >= policy.transactionRetries { throw .vanished(operation: operation, errno: error) }
                 attemptIndex += 1
@@ -127,13 +135,16 @@ struct I2CLink<S: SystemCalls> {
     }
 
     /// One burst of `count` ≤ maxTransfer bytes starting at `register` into `scratch[0..<count]`.
-    mutating func readBurst(_ register: UInt8, count: Int) throws(LinkError) {
+    /// `consumesData`: the read pops FIFO data as it goes (every chip pops a sample once its last
+    /// byte is clocked out; ADXL345 at the end of the transaction), so a failure mid-transfer is
+    /// `.dataLost`. NACKs (EREMOTEIO, ENXIO) and EAGAIN come before any data byte and are retried.
+    mutating func readBurst(_ register: UInt8, count: Int, consumesData: Bool = false) throws(LinkError) {
         let useRDWR = plainI2C
         let addr = address
         var buffer = scratch
         scratch = []   // avoid copy-on-write while the closure owns the buffer
         defer { scratch = buffer }
-        try attempt("read \(count) bytes at \(hex(register))") { (s, fd) throws(Errno) in
+        try attempt("read \(count) bytes at \(hex(register))", consumesData: consumesData) { (s, fd) throws(Errno) in
             var failure: Errno? = nil
             buffer.withUnsafeMutableBytes { raw in
                 let slice = UnsafeMutableRawBufferPointer(rebasing: raw[0..<count])

@@ -304,6 +304,35 @@ final class I2CDriverExtraTests: XCTestCase {
     }
 }
 
+final class I2CPartialReadTests: XCTestCase {
+    /// EIO in the middle of a FIFO burst: the bytes before it left the FIFO. The driver delivers
+    /// the frames it already has, resets the FIFO and reports one .readError gap — it does not
+    /// retry (a retry would read misaligned frames or silently skip samples).
+    func partial(_ kind: ChipUnderTest, afterBytes: Int, plainI2C: Bool = false) throws {
+        let rig = try Rig(kind, rateHz: 100, plainI2C: plainI2C)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 5)
+        rig.system.partialEIO(bus: "/dev/i2c-1", address: rig.chip.address, transactions: 1, afterBytes: afterBytes)
+        events += try rig.run(seconds: 5)
+        XCTAssertEqual(events.compactMap { $0.gap?.reason }, [.readError], "\(kind)")
+        XCTAssertEqual(rig.driver.statistics.retries, 0)
+        XCTAssertEqual(rig.driver.statistics.fifoResets, 1)
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.duplicated, 0, "\(kind)")
+        XCTAssertEqual(f.valueMismatches, 0, "\(kind)")
+        XCTAssertEqual(f.produced, f.delivered + f.lost + f.inFIFO, "\(kind)")
+        XCTAssertGreaterThan(f.lost, 0)
+        assertStrictlyIncreasing(events)
+    }
+
+    func testPartialBurstMPU6050() throws { try partial(.mpu6050, afterBytes: 9) }
+    func testPartialBurstLIS3DH() throws { try partial(.lis3dh, afterBytes: 9) }
+    func testPartialBurstADXL345() throws { try partial(.adxl345, afterBytes: 3) }
+    func testPartialBurstLSM6DS3() throws { try partial(.lsm6ds3, afterBytes: 9) }
+    func testPartialBurstLSM6DSOXWithI2CRDWR() throws { try partial(.lsm6dsox, afterBytes: 20, plainI2C: true) }
+    func testPartialBurstBMI160() throws { try partial(.bmi160, afterBytes: 9) }
+}
+
 final class I2CCorruptStatusTests: XCTestCase {
     /// A status read of 0xFF (e.g. a glitching bus returning all ones) claims more samples than the
     /// FIFO holds: the driver resets the FIFO and reports a gap instead of reading garbage.
