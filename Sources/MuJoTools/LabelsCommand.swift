@@ -32,9 +32,9 @@ public struct LabelsCommand: ParsableCommand {
 
     /// Does the work and returns the lines to print (tests call this).
     public func apply() throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("\(model): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: model) else { throw ImportError("\(model): cannot read the file") }
         var m: ModelDescription
-        do { m = try ModelReader.parse([UInt8](data)) } catch { throw ValidationError("\(model): \(error)") }
+        do { m = try ModelReader.parse([UInt8](data)) } catch { throw ImportError("\(model): \(error)") }
         let shape = m.tensors[m.outputs[0]].shape
         let dim = shape[shape.count - 1]
         guard let path = set else {
@@ -46,11 +46,11 @@ public struct LabelsCommand: ParsableCommand {
         }
         let file = try LabelsFile.load(path)
         guard file.labels.dimension == dim else {
-            throw ValidationError("\(path): \"dim\" is \(file.labels.dimension) but \(model) outputs \(dim)-dimensional embeddings")
+            throw ImportError("\(path): \"dim\" is \(file.labels.dimension) but \(model) outputs \(dim)-dimensional embeddings")
         }
         m.labels = file.labels
         let bytes: [UInt8]
-        do { bytes = try ModelWriter.serialize(m) } catch { throw ValidationError("\(path): \(error)") }
+        do { bytes = try ModelWriter.serialize(m) } catch { throw ImportError("\(path): \(error)") }
         let out = output ?? model
         try Data(bytes).write(to: URL(fileURLWithPath: out))
         return ["wrote \(out): \(file.labels.labels.count) labels (\(file.labels.labels.map(\.name).joined(separator: ", ")))"]

@@ -88,7 +88,7 @@ public struct QuantizeCommand: ParsableCommand {
     public func run() throws {
         let out = try quantize(log: { print($0) })
         if !out.failures.isEmpty {
-            throw ValidationError("fidelity below the requested bounds: " + out.failures.joined(separator: "; "))
+            throw ImportError("fidelity below the requested bounds: " + out.failures.joined(separator: "; "))
         }
     }
 
@@ -99,7 +99,7 @@ public struct QuantizeCommand: ParsableCommand {
         if let r = sampleRate { spec.sampleRateHz = r }
         if let c = channels {
             spec.channels = try c.split(separator: ",").map { n -> SensorChannel in
-                guard let ch = SensorChannel(name: String(n)) else { throw ValidationError("--channels: unknown channel \"\(n)\" (ax, ay, az, gx, gy, gz)") }
+                guard let ch = SensorChannel(name: String(n)) else { throw ImportError("--channels: unknown channel \"\(n)\" (ax, ay, az, gx, gy, gz)") }
                 return ch
             }
         }
@@ -107,28 +107,28 @@ public struct QuantizeCommand: ParsableCommand {
         if let g = gravity { spec.gravity = try LabelsFile.parseGravity(g) }
         if let s = sign { spec.sign = try LabelsFile.parseSign(s) }
         guard spec.sampleRateHz > 0, !spec.channels.isEmpty else {
-            throw ValidationError("\(labels) has no \"input_spec\": give --sample-rate and --channels (and --units, --gravity)")
+            throw ImportError("\(labels) has no \"input_spec\": give --sample-rate and --channels (and --units, --gravity)")
         }
 
         let graph = try ONNXImporter.load(path: encoder, inputSpec: spec, labels: labelsFile.labels)
         var model = graph.model
         if let h = hop {
-            guard h >= 1, h <= graph.inputWindow else { throw ValidationError("--hop \(h): give 1…\(graph.inputWindow) samples") }
+            guard h >= 1, h <= graph.inputWindow else { throw ImportError("--hop \(h): give 1…\(graph.inputWindow) samples") }
             model.inputSpec.hop = h
         } else if labelsFile.inputSpec == nil {
             model.inputSpec.hop = graph.inputWindow / 2
         }
         if let w = labelsFile.inputSpec?.window, w != graph.inputWindow {
-            throw ValidationError("\(labels): input_spec.window is \(w) but \(encoder) takes \(graph.inputWindow) samples")
+            throw ImportError("\(labels): input_spec.window is \(w) but \(encoder) takes \(graph.inputWindow) samples")
         }
         guard spec.channels.count == graph.inputChannels else {
-            throw ValidationError("the input spec lists \(spec.channels.count) channels (\(spec.channels.map(\.name).joined(separator: ","))) but \(encoder) takes \(graph.inputChannels)")
+            throw ImportError("the input spec lists \(spec.channels.count) channels (\(spec.channels.map(\.name).joined(separator: ","))) but \(encoder) takes \(graph.inputChannels)")
         }
         try Pipeline.checkLabels(labelsFile.labels, file: labels, model: model, encoder: encoder)
         let outShape = model.tensors[model.outputs[0]].shape
         let dim = outShape[outShape.count - 1]
         guard model.ops.last?.code == .l2Normalize else {
-            throw ValidationError("\(encoder): the output is not L2-normalised (last op \(model.ops.last?.code.name ?? "none")); end the encoder with F.normalize(x, dim=-1)")
+            throw ImportError("\(encoder): the output is not L2-normalised (last op \(model.ops.last?.code.name ?? "none")); end the encoder with F.normalize(x, dim=-1)")
         }
         model.provenance.append(ProvenanceEntry("exporter", "mujo quantize"))
         log("imported \(encoder): \(model.ops.count) ops, input [\(graph.inputChannels), \(graph.inputWindow)] → [\(graph.inputWindow), \(graph.inputChannels)], embedding \(dim)")
@@ -193,13 +193,13 @@ public struct QuantizeCommand: ParsableCommand {
     }
 
     private func accuracy(_ path: String, float: ModelDescription, int8: ModelDescription, windows: NPYArray) throws -> [String: Any] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("\(path): cannot read the file") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ImportError("\(path): cannot read the file") }
         let names = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard names.count == windows.shape[0] else {
-            throw ValidationError("\(path): \(names.count) labels for \(windows.shape[0]) validation windows")
+            throw ImportError("\(path): \(names.count) labels for \(windows.shape[0]) validation windows")
         }
         let table = float.labels.labels.map(\.name)
-        for n in Set(names) where !table.contains(n) { throw ValidationError("\(path): label \"\(n)\" is not in \(labels)") }
+        for n in Set(names) where !table.contains(n) { throw ImportError("\(path): label \"\(n)\" is not in \(labels)") }
         let fr = ModelRunner(model: float), qr = ModelRunner(model: int8)
         let size = fr.channels * fr.window
         var okF = 0, okQ = 0
