@@ -44,7 +44,10 @@ enum MPU6050Family {
         let intStatus = try link.readByte(0x3A)
         try link.readBurst(0x72, count: 2)
         let bytes = Int(link.scratch[0]) << 8 | Int(link.scratch[1])
-        return FIFOStatus(frames: bytes / setup.frameBytes, overflow: intStatus & 0x10 != 0)
+        // INT_STATUS clears on read, so a retried status read could miss the flag: a full FIFO
+        // counts as an overflow too.
+        let full = bytes >= setup.fifoFrames * setup.frameBytes
+        return FIFOStatus(frames: bytes / setup.frameBytes, overflow: intStatus & 0x10 != 0 || full)
     }
 
     static func readFrames<S>(_ link: inout I2CLink<S>, _ setup: ChipSetup, count: Int, into frames: inout [RawFrame]) throws(LinkError) {
