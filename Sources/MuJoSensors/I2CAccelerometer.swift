@@ -244,6 +244,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             try reopenStep(c, &l, into: &events)
             return
         }
+        frames.removeAll(keepingCapacity: true)
         do {
             let status = try chipStatus(c, &l)
             let readTime = system.monotonicNanoseconds()
@@ -265,7 +266,6 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 }
                 return
             }
-            frames.removeAll(keepingCapacity: true)
             try chipRead(c, &l, count: status.frames)
             lastProgress = readTime
             if rateAnchorTime == nil {
@@ -291,6 +291,8 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                     enterReopenLoop(&l)
                 }
             case .vanished:
+                // Frames read before the device went away are real: deliver them first.
+                if !frames.isEmpty { deliver(readTime: system.monotonicNanoseconds(), into: &events) }
                 enterReopenLoop(&l)
             }
         }
