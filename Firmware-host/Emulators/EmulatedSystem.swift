@@ -10,7 +10,8 @@
 //     now / advance(by:)                the simulated CLOCK_MONOTONIC.
 //     busBitRate                        bus time per transaction = (bytes + 3) · 9 bits / rate.
 //   Faults (each names what the driver sees):
-//     nack(bus:address:transactions:)   the next N transactions fail with EREMOTEIO.
+//     nack(bus:address:transactions:afterTransactions:)  N transactions fail with EREMOTEIO
+//                                       (after M more succeed).
 //     eio(bus:address:transactions:)    the next N transactions fail with EIO.
 //     disappear(bus:address:forNanoseconds:)  the chip NACKs (EREMOTEIO) until then and comes
 //                                       back power-on-reset (registers at defaults).
@@ -49,6 +50,7 @@ public final class EmulatedSystem: SystemCalls {
     }
     private struct Fault {
         var nacks = 0
+        var nackDelay = 0
         var eios = 0
         var goneUntil: Int64 = Int64.min
         var stuckUntil: Int64 = Int64.min
@@ -80,7 +82,11 @@ public final class EmulatedSystem: SystemCalls {
 
     private func key(_ bus: String, _ address: UInt8) -> String { bus + "#" + String(address) }
 
-    public func nack(bus: String, address: UInt8, transactions n: Int) { faults[key(bus, address), default: Fault()].nacks += n }
+    /// The next `n` transactions NACK, after `afterTransactions` more succeed.
+    public func nack(bus: String, address: UInt8, transactions n: Int, afterTransactions: Int = 0) {
+        faults[key(bus, address), default: Fault()].nacks += n
+        faults[key(bus, address), default: Fault()].nackDelay = afterTransactions
+    }
     public func eio(bus: String, address: UInt8, transactions n: Int) { faults[key(bus, address), default: Fault()].eios += n }
     public func disappear(bus: String, address: UInt8, forNanoseconds d: Int64) {
         faults[key(bus, address), default: Fault()].goneUntil = now + d
@@ -182,7 +188,11 @@ public final class EmulatedSystem: SystemCalls {
                 f.resetOnReturn = false
                 bus.chips[address]?.powerOnReset()
             }
-            if f.nacks > 0 { f.nacks -= 1; faults[k] = f; failedTransactions += 1; throw Errno.remoteIO }
+            if f.nacks > 0 && f.nackDelay > 0 {
+                f.nackDelay -= 1
+            } else if f.nacks > 0 {
+                f.nacks -= 1; faults[k] = f; failedTransactions += 1; throw Errno.remoteIO
+            }
             if f.eios > 0 { f.eios -= 1; faults[k] = f; failedTransactions += 1; throw Errno.io }
             faults[k] = f
         }

@@ -89,6 +89,30 @@ final class I2CFaultTests: XCTestCase {
         }
     }
 
+    /// The device stops answering in the middle of a poll (after the status and two 30-byte
+    /// bursts): the 10 frames already read are delivered, then one .deviceReopened gap.
+    func testVanishingMidPollDeliversFramesAlreadyRead() throws {
+        let rig = try Rig(.mpu6050, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 5)
+        let before = events.compactMap { $0.sample }.count
+        rig.system.nack(bus: bus, address: 0x68, transactions: 5, afterTransactions: 4)
+        var d = rig.driver
+        _ = try d.waitForData()
+        var poll: [SensorEvent] = []
+        try d.read(into: &poll)
+        XCTAssertEqual(poll.compactMap { $0.sample }.count, 10)
+        XCTAssertTrue(rig.driver.isReopening)
+        events += poll
+        events += try rig.run(seconds: 5)
+        XCTAssertEqual(events.compactMap { $0.gap?.reason }, [.deviceReopened])
+        let f = groundTruth(rig, events)
+        XCTAssertEqual(f.delivered, rig.chip.readCount, "every popped sample was delivered")
+        XCTAssertEqual(f.duplicated, 0)
+        XCTAssertEqual(f.valueMismatches, 0)
+        XCTAssertGreaterThan(f.delivered, before + 10)
+    }
+
     /// The chip vanishes for 3 s (NACKs) and returns power-on-reset: reopen attempts at +100,
     /// +300, +700, +1500, +3100 ms; the fifth succeeds; one gap; registers re-initialised.
     func testDisappearanceReopenLoop() throws {
