@@ -18,8 +18,8 @@ CHECK_TIMEOUT=40   # seconds per run of the check binary (a hang fails here, not
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; }
 expect() { if [ "$2" = "$3" ]; then pass "$1 = $3"; else fail "$1: expected '$2', got '$3'"; fi; }
-finish() { echo "MUJO-KERNEL-TEST-END"; sync; poweroff -f; sleep 5; }
-step() { echo "--- $*"; }
+finish() { step "done"; echo "MUJO-KERNEL-TEST-END"; sync; poweroff -f; sleep 5; }
+step() { read -r up _ < /proc/uptime; echo "--- [${up}s] $*"; }
 # Status 1 = the binary reported FAIL lines itself; anything else (a trap is 133) is a failure here.
 check_status() {
   case "$2" in
@@ -42,8 +42,13 @@ lis_bytes() { for v in "$@"; do w=$(( (v << 4) & 0xffff )); printf '0x%02x 0x%02
 le_bytes() { for v in "$@"; do w=$(( v & 0xffff )); printf '0x%02x 0x%02x ' $((w & 0xff)) $((w >> 8)); done; }
 mpu_bytes() { for v in "$@"; do w=$(( v & 0xffff )); printf '0x%02x 0x%02x ' $((w >> 8)) $((w & 0xff)); done; }
 hexlist() { for b in "$@"; do printf '%02x ' $((b)); done; }   # "0x0a 0xff" -> "0a ff "
-# Writes bytes to consecutive registers one SMBus byte write at a time: put REG BYTE...
-put() { addr=$1; reg=$2; shift 2; for b in "$@"; do $I2CSET -f -y "$BUS" "$addr" "$reg" "$b" || fail "i2cset $addr $reg"; reg=$((reg + 1)); done; }
+# Writes bytes to consecutive registers: put ADDR REG BYTE... (one SMBus byte write, or one I²C
+# block write for several bytes: each i2cset is a process start, which is slow under TCG).
+put() {
+  addr=$1; reg=$2; shift 2
+  if [ $# = 1 ]; then $I2CSET -f -y "$BUS" "$addr" "$reg" "$1" || fail "i2cset $addr $reg"
+  else $I2CSET -f -y "$BUS" "$addr" "$reg" "$@" i || fail "i2cset $addr $reg (block of $#)"; fi
+}
 
 step "kernel $(uname -r)"
 modprobe i2c-dev || fail "modprobe i2c-dev"
@@ -122,6 +127,8 @@ DEV=""
 for d in /sys/bus/iio/devices/iio:device*; do [ "$(cat "$d/name" 2>/dev/null)" = lis3dh ] && DEV="$d"; done
 if [ -z "$DEV" ]; then fail "no IIO device named lis3dh"; finish; fi
 pass "lis3dh bound as ${DEV##*/}"
+# A raw read waits two sample periods; at the default 1 Hz that is 2 s per read.
+echo 100 > "$DEV/sampling_frequency"
 expect "sysfs in_accel_x_raw" "$LIS_X" "$(cat "$DEV/in_accel_x_raw")"
 expect "sysfs in_accel_y_raw" "$LIS_Y" "$(cat "$DEV/in_accel_y_raw")"
 expect "sysfs in_accel_z_raw" "$LIS_Z" "$(cat "$DEV/in_accel_z_raw")"
