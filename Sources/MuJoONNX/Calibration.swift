@@ -27,6 +27,7 @@ public final class Calibrator {
     /// Keep at most this many values per tensor (a deterministic stride over the window's values).
     public var maxSamplesPerWindow = 4096
     public private(set) var windows = 0
+    private var cache: [CalibrationMethod: [Int: ActivationRange]] = [:]
 
     public init(model: ModelDescription) {
         self.model = model
@@ -53,10 +54,12 @@ public final class Calibrator {
             samples[id] = s
         }
         windows += 1
+        cache = [:]
     }
 
     /// The clipping range of every activation tensor.
     public func ranges(_ method: CalibrationMethod) -> [Int: ActivationRange] {
+        if let r = cache[method] { return r }
         var out: [Int: ActivationRange] = [:]
         for id in activationIds {
             let lo = Double(minimum[id] ?? 0), hi = Double(maximum[id] ?? 0)
@@ -72,6 +75,7 @@ public final class Calibrator {
                 out[id] = Calibrator.mseRange(samples[id] ?? [], lo: lo, hi: hi)
             }
         }
+        cache[method] = out
         return out
     }
 

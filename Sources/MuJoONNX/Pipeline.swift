@@ -4,7 +4,7 @@ import MuJoCore
 
 public enum Pipeline {
     /// The calibration method `mujo quantize` uses unless told otherwise (measured: docs/quantize.md).
-    public static let defaultMethod = CalibrationMethod.minmax
+    public static let defaultMethod = CalibrationMethod.percentile
 
     /// Reads a `.npy` of windows for a model with input `[C, T]`: `[N, C, T]` or one window `[C, T]`.
     public static func loadWindows(_ path: String, channels: Int, window: Int) throws -> NPYArray {

@@ -57,12 +57,15 @@ class CNN1D(nn.Module):
 
 
 def randomize_bn(model, g):
+    """BatchNorm statistics spread over decades, as in trained networks: folding them into the
+    convolutions gives output channels whose weight ranges differ by 10-100x (the case per-channel
+    weight scales exist for)."""
     for m in model.modules():
         if isinstance(m, nn.BatchNorm1d):
             n = m.num_features
             m.running_mean.copy_(torch.randn(n, generator=g) * 0.3)
-            m.running_var.copy_(torch.rand(n, generator=g) * 1.5 + 0.5)
-            m.weight.data.copy_(torch.rand(n, generator=g) * 0.8 + 0.6)
+            m.running_var.copy_(10 ** (torch.rand(n, generator=g) * 3 - 2))      # 0.01 … 10
+            m.weight.data.copy_(10 ** (torch.rand(n, generator=g) * 1.3 - 1))    # 0.1 … 2
             m.bias.data.copy_(torch.randn(n, generator=g) * 0.1)
 
 
