@@ -1,10 +1,14 @@
 // mujo-kernel-check: runs inside the kernel-test VM (Firmware-host/kernel-test/init.sh) and checks the
 // project's sensor code against real kernel interfaces on i2c-stub. Built as a static Embedded Swift
-// executable. init.sh passes everything in the environment:
-//   MUJO_CHECK=i2c   the userspace I²C path: probe + LIS3DH and MPU-6050 drivers on /dev/i2c-N
-//   MUJO_CHECK=iio   the kernel-driver path: EBUSY probe + the IIO reader on lis3dh (buffered)
-//   MUJO_I2C_BUS, MUJO_LIS3DH_MG, MUJO_LIS3DH_MG2, MUJO_MPU6050_RAW, MUJO_IIO_DEVICE,
-//   MUJO_IIO_MPU6050, MUJO_IIO_HANDSHAKE (see Firmware-host/kernel-test/README.md)
+// executable. init.sh passes everything in the environment (Embedded Swift has no CommandLine):
+//   MUJO_CHECK=i2c   the userspace path: probeI2CBus + I2CAccelerometer for LIS3DH, MPU-6050,
+//                    ADXL345, LSM6DSOX and BMI160 on /dev/i2c-N (before any kernel driver binds)
+//   MUJO_CHECK=iio   the kernel-driver path: EBUSY ownership, listIIODevices, IIOReader on lis3dh
+//                    (buffered, hrtimer trigger t0, a mid-stream i2cset, an unplug/replug), on
+//                    bmi160 (buffered with gyroscope) and on mpu6050 (raw fallback)
+//   MUJO_I2C_BUS, MUJO_LIS3DH_MG, MUJO_LIS3DH_MG2, MUJO_MPU6050_RAW, MUJO_ADXL345_RAW,
+//   MUJO_LSM6DSOX_RAW, MUJO_BMI160_RAW, MUJO_BMI160_GYRO_RAW: the register images init.sh wrote;
+//   MUJO_IIO_HANDSHAKE, MUJO_IIO_UNPLUG: files this binary creates to ask init.sh for the next step.
 // Prints one "PASS: " / "FAIL: " line per check; exits 1 when any check failed.
 import CMuJoSystem
 import MuJoSensors

@@ -1,9 +1,11 @@
 #!/bin/sh
 # /init of the MuJo Edge kernel-test initramfs (built by run-kernel-test.sh; see README.md).
-# Sets up i2c-stub with a LIS3DH at 0x18 and an MPU-6050 at 0x68, checks them at shell level, runs the
-# project's check binary against them (userspace I²C drivers, then the kernel lis3dh IIO driver through
-# the project's IIO reader), prints one "PASS: " or "FAIL: " line per check, then
-# MUJO-KERNEL-TEST-END, and powers off. The kernel passes mujo_shell_only=0|1 in the environment.
+# Sets up i2c-stub with register images of a LIS3DH (0x18), MPU-6050 (0x68), ADXL345 (0x53),
+# LSM6DSOX (0x6A) and BMI160 (0x69); checks them at shell level; runs the project's check binary
+# against them (its userspace I²C drivers), binds the kernel's lis3dh, inv_mpu6050 and bmi160 IIO
+# drivers with an hrtimer trigger and runs the binary again (the project's IIO reader); prints one
+# "PASS: " or "FAIL: " line per check, then MUJO-KERNEL-TEST-END, and powers off.
+# The kernel passes mujo_shell_only=0|1 (from the command line) in the environment.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
