@@ -114,6 +114,8 @@ struct Lowering {
     let b = GraphBuilder()
     var values: [String: Value] = [:]
     var uses: [String: Int] = [:]
+    /// The op types that read each value (to recognise x·x feeding a ReduceSum).
+    var consumerOps: [String: [String]] = [:]
     var inputId = -1, outputId = -1
     var channels = 0, window = 0
     var inputName = "", outputName = ""
@@ -149,7 +151,7 @@ struct Lowering {
         values[inp.name] = .tensor(RT(id: inputId, logical: [1, channels, window], perm: [1, 0]))
 
         var nodes = graph.node
-        for n in nodes { for i in n.input where !i.isEmpty { uses[i, default: 0] += 1 } }
+        for n in nodes { for i in n.input where !i.isEmpty { uses[i, default: 0] += 1; consumerOps[i, default: []].append(n.opType) } }
         for o in graph.output { uses[o.name, default: 0] += 1 }
         nodes = try rewriteGelu(nodes)
 
@@ -387,7 +389,9 @@ struct Lowering {
         case "ReduceMean", "ReduceL2", "ReduceSum": try lowerReduce(node)
         case "Pow":
             let x = try tensor(node, 0)
-            guard let e = try const(node, 1, "the exponent").scalar, e == 2 else { throw fail(node, "only x² (exponent 2) inside an L2 norm is supported") }
+            guard let e = try const(node, 1, "the exponent").scalar, e == 2, consumerOps[node.output[0]] == ["ReduceSum"] else {
+                throw fail(node, "Pow is supported only as x² feeding ReduceSum inside an L2 norm x / √(Σx²)")
+            }
             _ = x
             set(node, .marker(.square(of: node.input[0])))
         case "Sqrt":
@@ -728,7 +732,11 @@ struct Lowering {
             set(node, .const(Const(shape: shape, values: v)))
             return
         }
-        if case .marker(.square(let x)) = av, op == "Mul" { _ = x; throw fail(node, "Mul on a squared term is not supported") }
+        // x·x whose only reader is a ReduceSum: the Σx² of a hand-written L2 norm.
+        if op == "Mul", node.input[0] == node.input[1], case .tensor = av, consumerOps[node.output[0]] == ["ReduceSum"] {
+            set(node, .marker(.square(of: node.input[0])))
+            return
+        }
         // Constant first: commutative ops swap; Sub/Div with a constant left operand are not supported.
         var k = 0
         if case .const = av {

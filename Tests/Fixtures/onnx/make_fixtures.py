@@ -3,7 +3,7 @@
     pip install torch==2.13.0 onnx onnxruntime      # torch pinned: the ONNX graph depends on it
     python3 Tests/Fixtures/onnx/make_fixtures.py
 
-Writes, for each fixture NAME (cnn1d, cnn_transformer):
+Writes, for each fixture NAME (cnn1d, cnn_transformer, patterns — see the classes below):
     NAME.onnx              torch.onnx.export (TorchScript exporter, opset 17), input "imu" [1, 3, 100]
     NAME.inputs.npy        float32 [8, 3, 100] sample windows
     NAME.ort.npy           float32 [8, D] onnxruntime outputs for those windows
@@ -54,6 +54,29 @@ class CNN1D(nn.Module):
         h = F.relu(h + self.pw(F.relu(self.bdw(self.dw(h)))))
         f = h.mean(dim=-1)                             # [B, 32]
         return F.normalize(self.fc2(F.relu(self.fc1(f))), dim=-1)
+
+
+class Patterns(nn.Module):
+    """Not a useful encoder: the other forms torch writes for the same ops. Input normalisation
+    as Sub/Div by [1, C, 1] constants, a BatchNorm that cannot fold (after a ReLU), GELU written
+    out with the 0.5 first, a mean over time after a transpose, and a hand-written L2 norm
+    x / sqrt(sum(x²))."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor([0.5, -0.2, 9.0]))
+        self.register_buffer("std", torch.tensor([3.0, 4.0, 2.5]))
+        self.c1 = nn.Conv1d(C, 24, 7, stride=2, padding=3)
+        self.bn = nn.BatchNorm1d(24)
+        self.fc = nn.Linear(24, D)
+
+    def forward(self, x):
+        x = (x - self.mean[None, :, None]) / self.std[None, :, None]
+        h = self.bn(F.relu(self.c1(x)))                 # [B, 24, T/2]
+        h = h.transpose(1, 2)                           # [B, T/2, 24]
+        h = (0.5 * h) * (1.0 + torch.erf(h / math.sqrt(2.0)))
+        f = self.fc(h.mean(dim=1))
+        return f / torch.sqrt(torch.sum(f * f, dim=-1, keepdim=True))
 
 
 def randomize_bn(model, g):
@@ -125,6 +148,11 @@ def main():
     enc.in_std.copy_(torch.tensor([5.0, 5.0, 5.0]))
     enc.eval()
     manifest["fixtures"]["cnn_transformer"] = export(enc.export_copy().eval(), "cnn_transformer", sample)
+
+    pat = Patterns()
+    randomize_bn(pat, g)
+    pat.eval()
+    manifest["fixtures"]["patterns"] = export(pat, "patterns", sample)
 
     np.save(os.path.join(HERE, "calibration.npy"), windows(64, seed=20))
     np.save(os.path.join(HERE, "validation.npy"), windows(32, seed=30))
