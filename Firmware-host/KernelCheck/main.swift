@@ -139,13 +139,14 @@ func checkGaps(_ report: inout Report, _ what: String, _ got: Collected, tolerat
 }
 
 /// Records at 100 Hz: the mean kernel-timestamp interval over the run is 10 ms when no trigger was
-/// skipped; up to 11 ms (10 % of the triggers skipped by a starved guest) is accepted.
+/// skipped. A guest starved by a busy host skips some (11 ms seen at load 7 on 2 cores), so up to
+/// 13 ms is accepted; a reader that dropped or merged records would be far outside.
 func checkRate(_ report: inout Report, _ what: String, _ got: Collected) {
     guard got.samples.count >= 2 else { report.fail("\(what): too few samples to measure the rate"); return }
     let first = got.samples[0].timestampNanoseconds, last = got.samples[got.samples.count - 1].timestampNanoseconds
     let meanMicros = (last - first) / Int64(got.samples.count - 1) / 1000
-    report.check(meanMicros >= 9_000 && meanMicros <= 11_000,
-                 "\(what): kernel timestamps \(meanMicros) µs apart on average over \(got.samples.count) records (100 Hz, ≤ 10 % skipped: 9000–11000)")
+    report.check(meanMicros >= 9_000 && meanMicros <= 13_000,
+                 "\(what): kernel timestamps \(meanMicros) µs apart on average over \(got.samples.count) records (100 Hz: 9000–13000)")
 }
 
 func checkLIS3DH(_ report: inout Report, expected mg: SIMD3<Int32>) {
