@@ -22,7 +22,7 @@ public struct Int8BuildOptions {
 
 public enum Int8Builder {
     public static func build(float m: ModelDescription, ranges: [Int: ActivationRange], options: Int8BuildOptions = Int8BuildOptions()) throws -> ModelDescription {
-        var b = Int8Graph(float: m, ranges: ranges, options: options)
+        var b = Int8Graph(float: m, ranges: sharedConcatRanges(m, ranges), options: options)
         try b.run()
         var out = ModelDescription(tensors: b.tensors, ops: b.ops, inputs: m.inputs, outputs: m.outputs,
                                    inputSpec: m.inputSpec, labels: m.labels, provenance: m.provenance)
@@ -30,6 +30,26 @@ public enum Int8Builder {
         do { try GraphValidator.validate(out) } catch { throw ImportError("the int8 graph is invalid: \(error)") }
         return out
     }
+}
+
+/// Concat copies bytes, so its inputs and output share one (scale, zero point): every input and the
+/// output get the union of their ranges, and so do the inputs of the transposes/reshapes/ReLUs
+/// that feed them (those pass their parameters through).
+func sharedConcatRanges(_ m: ModelDescription, _ ranges: [Int: ActivationRange]) -> [Int: ActivationRange] {
+    var r = ranges
+    var producer: [Int: Int] = [:]
+    for (i, op) in m.ops.enumerated() { for o in op.outputs { producer[o] = i } }
+    for op in m.ops where op.code == .concat {
+        var lo = Double.infinity, hi = -Double.infinity
+        for t in op.inputs + op.outputs { if let x = r[t] { lo = min(lo, x.lo); hi = max(hi, x.hi) } }
+        guard lo <= hi else { continue }
+        var stack = op.inputs + op.outputs
+        while let t = stack.popLast() {
+            r[t] = ActivationRange(lo: lo, hi: hi)
+            if let p = producer[t], [.transpose, .reshape, .relu].contains(m.ops[p].code) { stack.append(m.ops[p].inputs[0]) }
+        }
+    }
+    return r
 }
 
 func roundHalfAway(_ x: Double) -> Double { x.rounded(.toNearestOrAwayFromZero) }
@@ -148,7 +168,12 @@ struct Int8Graph {
                 let sx = q(x).scale, sy = q(y).scale
                 let sw = weights(op.inputs[1])
                 if op.inputs.count > 2, op.inputs[2] >= 0 { bias(op.inputs[2], sx: sx, sw: sw) }
-                while op.inputs.count < 3 { op.inputs.append(-1) }
+                else {
+                    // The int8 ops take a bias input; an absent float bias becomes zeros.
+                    let zeros = [Int32](repeating: 0, count: sw.count)
+                    let id = add(TensorDescription(name: name + ".bias", dataType: .int32, shape: [sw.count], data: int32Bytes(zeros)))
+                    op.inputs = [op.inputs[0], op.inputs[1], id]
+                }
                 let ms = try sw.map { try qm(Double(sx) * Double($0) / Double(sy), name) }
                 op.inputs.append(requant(name + ".requant", ms))
             case .add, .mul:

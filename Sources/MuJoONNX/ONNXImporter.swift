@@ -477,17 +477,21 @@ struct Lowering {
             set(node, .const(Const(shape: shape, values: v)))
             return
         }
-        var ts: [RT] = []
-        for k in 0..<all.count { ts.append(identity(try tensor(node, k))) }
-        let rank = ts[0].logical.count
+        let ts0 = try (0..<all.count).map { try tensor(node, $0) }
+        let rank = ts0[0].logical.count
         let axis = try normalizeAxis(node, axisAttr, rank: rank)
         guard axis >= 1 else { throw fail(node, "concatenating along the batch axis is not supported") }
-        var logical = ts[0].logical
-        logical[axis] = ts.reduce(0) { $0 + $1.logical[axis] }
-        let runtimeAxis = rank == 2 ? 1 : axis - 1
-        let y = b.emit(.concat, ts.map(\.id), output: node.output[0], shape: RT(id: -1, logical: logical, perm: Array(0..<(rank - 1))).runtimeShape,
-                       attributes: [Int32(runtimeAxis)])
-        set(node, .tensor(RT(id: y, logical: logical, perm: Array(0..<(rank - 1)))))
+        guard ts0.allSatisfy({ $0.logical.count == rank }) else { throw fail(node, "inputs of different ranks") }
+        // Concatenate in the layout the inputs already share (e.g. conv outputs [T, C] along C).
+        let common = ts0.allSatisfy({ $0.perm == ts0[0].perm }) ? ts0[0].perm : Array(0..<(rank - 1))
+        var ids: [Int] = []
+        for t in ts0 { ids.append(materialize(t, common)) }
+        var logical = ts0[0].logical
+        logical[axis] = ts0.reduce(0) { $0 + $1.logical[axis] }
+        let runtimeAxis = rank == 2 ? 1 : common.firstIndex(of: axis - 1)!
+        let out = RT(id: -1, logical: logical, perm: common)
+        let y = b.emit(.concat, ids, output: node.output[0], shape: out.runtimeShape, attributes: [Int32(runtimeAxis)])
+        set(node, .tensor(RT(id: y, logical: logical, perm: common)))
     }
 
     mutating func lowerSlice(_ node: Onnx_NodeProto) throws {
@@ -695,7 +699,8 @@ struct Lowering {
             return
         }
         guard case .tensor(let a0) = av, case .tensor(let b0) = bv else { throw fail(node, "MatMul with a constant left operand is not supported") }
-        guard a0.logical.count == 4, b0.logical.count == 4 else { throw fail(node, "batched MatMul needs [1, H, M, K] × [1, H, K, N] operands, got \(a0.logical) × \(b0.logical)") }
+        if a0.logical.count == 3, b0.logical.count == 3 { return try lowerMatMul3(node, a0, b0) }
+        guard a0.logical.count == 4, b0.logical.count == 4 else { throw fail(node, "MatMul of activations needs [1, H, M, K] × [1, H, K, N] or [1, M, K] × [1, K, N] operands, got \(a0.logical) × \(b0.logical)") }
         let a = identity(a0)
         guard a.logical[1] == b0.logical[1], a.logical[3] == b0.logical[2] else { throw fail(node, "cannot multiply \(a.logical) by \(b0.logical)") }
         let transposeB: Bool
@@ -706,6 +711,21 @@ struct Lowering {
         let logical = [1, a.logical[1], a.logical[2], b0.logical[3]]
         let y = b.emit(.batchMatMul, [a.id, bid], output: node.output[0], shape: Array(logical.dropFirst()), attributes: [transposeB ? 1 : 0])
         set(node, .tensor(RT(id: y, logical: logical, perm: [0, 1, 2])))
+    }
+
+    /// Single-head attention: [1, M, K] × [1, K, N]. The runtime's batchMatMul is rank 3, so both
+    /// operands get a leading 1 (a reshape, i.e. a copy) and the result drops it again.
+    mutating func lowerMatMul3(_ node: Onnx_NodeProto, _ a0: RT, _ b0: RT) throws {
+        let a = identity(a0)
+        guard a.logical[2] == b0.logical[1] else { throw fail(node, "cannot multiply \(a.logical) by \(b0.logical)") }
+        let m = a.logical[1], k = a.logical[2], n = b0.logical[2]
+        let transposeB = b0.perm == [1, 0]
+        let bid = transposeB ? b0.id : materialize(b0, [0, 1])
+        let a3 = b.emit(.reshape, [a.id], output: node.input[0] + ".3d", shape: [1, m, k])
+        let b3 = b.emit(.reshape, [bid], output: node.input[1] + ".3d", shape: transposeB ? [1, n, k] : [1, k, n])
+        let y3 = b.emit(.batchMatMul, [a3, b3], output: node.output[0] + ".3d", shape: [1, m, n], attributes: [transposeB ? 1 : 0])
+        let y = b.emit(.reshape, [y3], output: node.output[0], shape: [m, n])
+        set(node, .tensor(RT(id: y, logical: [1, m, n], perm: [0, 1])))
     }
 
     mutating func lowerBinary(_ node: Onnx_NodeProto) throws {

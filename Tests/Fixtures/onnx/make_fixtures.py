@@ -3,7 +3,7 @@
     pip install torch==2.13.0 onnx onnxruntime      # torch pinned: the ONNX graph depends on it
     python3 Tests/Fixtures/onnx/make_fixtures.py
 
-Writes, for each fixture NAME (cnn1d, cnn_transformer, patterns — see the classes below):
+Writes, for each fixture NAME (cnn1d, cnn_transformer, patterns, handmade — see below):
     NAME.onnx              torch.onnx.export (TorchScript exporter, opset 17), input "imu" [1, 3, 100]
     NAME.inputs.npy        float32 [8, 3, 100] sample windows
     NAME.ort.npy           float32 [8, D] onnxruntime outputs for those windows
@@ -77,6 +77,76 @@ class Patterns(nn.Module):
         h = (0.5 * h) * (1.0 + torch.erf(h / math.sqrt(2.0)))
         f = self.fc(h.mean(dim=1))
         return f / torch.sqrt(torch.sum(f * f, dim=-1, keepdim=True))
+
+
+def handmade(path, sample):
+    """A graph written with onnx.helper (opset 20) for the ops torch's eval-mode export never writes
+    or writes rarely: Conv + unfused BatchNormalization, Clip(0, 6), Concat of activations, shape
+    arithmetic (Shape, Gather, Slice, Cast, Unsqueeze, Concat → Reshape), single-head attention with
+    3-D MatMuls, the Gelu op, Flatten, Squeeze/Unsqueeze, Identity, and x / √(ReduceSum(Pow(x, 2)))."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(7)
+    Tn, H, E = T, 16, 12
+
+    def init(name, arr):
+        return numpy_helper.from_array(np.asarray(arr), name)
+
+    inits = [
+        init("w1", (rng.normal(size=(8, C, 3)) * 0.3).astype(np.float32)), init("b1", rng.normal(size=8).astype(np.float32) * 0.1),
+        init("bn_s", (10 ** rng.uniform(-1, 0.3, 8)).astype(np.float32)), init("bn_b", rng.normal(size=8).astype(np.float32) * 0.1),
+        init("bn_m", rng.normal(size=8).astype(np.float32) * 0.3), init("bn_v", (10 ** rng.uniform(-2, 1, 8)).astype(np.float32)),
+        init("w2", (rng.normal(size=(8, C, 1)) * 0.3).astype(np.float32)),
+        init("wq", (rng.normal(size=(H, H)) / 4).astype(np.float32)), init("bq", rng.normal(size=H).astype(np.float32) * 0.1),
+        init("wk", (rng.normal(size=(H, H)) / 4).astype(np.float32)), init("wv", (rng.normal(size=(H, H)) / 4).astype(np.float32)),
+        init("ln_g", (1 + rng.normal(size=H) * 0.1).astype(np.float32)), init("ln_b", rng.normal(size=H).astype(np.float32) * 0.1),
+        init("wg", (rng.normal(size=(H, E)) / 4).astype(np.float32)), init("bg", rng.normal(size=E).astype(np.float32) * 0.1),
+        init("scale", np.array(0.25, np.float32)), init("six", np.array(6.0, np.float32)), init("zero", np.array(0.0, np.float32)),
+        init("two", np.array(2.0, np.float32)), init("i1", np.array(1, np.int64)), init("ax0", np.array([0], np.int64)),
+        init("s0", np.array([0], np.int64)), init("s1", np.array([1], np.int64)), init("h16", np.array([H], np.float32)),
+        init("ax2", np.array([2], np.int64)), init("ax1", np.array([1], np.int64)), init("axm1", np.array([-1], np.int64)), init("off", rng.normal(size=E).astype(np.float32) * 0.05),
+    ]
+    N = helper.make_node
+    nodes = [
+        N("Conv", ["imu", "w1", "b1"], ["c"], name="conv_a", kernel_shape=[3], pads=[1, 1]),
+        N("BatchNormalization", ["c", "bn_s", "bn_b", "bn_m", "bn_v"], ["cb"], name="bn", epsilon=1e-5),
+        N("Relu", ["cb"], ["cr"], name="relu_a"),
+        N("Conv", ["imu", "w2"], ["d"], name="conv_b", kernel_shape=[1]),
+        N("Clip", ["d", "zero", "six"], ["dr"], name="relu6_b"),
+        N("Concat", ["cr", "dr"], ["cat"], name="concat", axis=1),                       # [1, 16, T]
+        N("Transpose", ["cat"], ["t"], name="to_tc", perm=[0, 2, 1]),                     # [1, T, 16]
+        N("Shape", ["t"], ["shp"], name="shape"),
+        N("Slice", ["shp", "s0", "s1"], ["shp0"], name="slice_batch"),
+        N("Gather", ["shp", "i1"], ["tt"], name="gather_time"),
+        N("Unsqueeze", ["tt", "ax0"], ["tt1"], name="unsq_time"),
+        N("Cast", ["h16"], ["h16i"], name="cast_width", to=TensorProto.INT64),
+        N("Concat", ["shp0", "tt1", "h16i"], ["newshape"], name="concat_shape", axis=0),
+        N("Reshape", ["t", "newshape"], ["tr"], name="reshape_same"),
+        N("MatMul", ["tr", "wq"], ["q0"], name="q"), N("Add", ["q0", "bq"], ["q"], name="q_bias"),
+        N("MatMul", ["tr", "wk"], ["k"], name="k"), N("MatMul", ["tr", "wv"], ["v"], name="v"),
+        N("Transpose", ["k"], ["kt"], name="k_t", perm=[0, 2, 1]),
+        N("MatMul", ["q", "kt"], ["s"], name="scores"), N("Mul", ["s", "scale"], ["ss"], name="scale_scores"),
+        N("Softmax", ["ss"], ["p"], name="softmax", axis=-1),
+        N("MatMul", ["p", "v"], ["av"], name="attend"), N("Add", ["tr", "av"], ["res"], name="residual"),
+        N("LayerNormalization", ["res", "ln_g", "ln_b"], ["ln"], name="ln", axis=-1, epsilon=1e-5),
+        N("Gelu", ["ln"], ["g"], name="gelu"),
+        N("ReduceMean", ["g", "ax1"], ["m"], name="mean_time", keepdims=1),           # [1, 1, 16]
+        N("Flatten", ["m"], ["f"], name="flatten", axis=1),                              # [1, 16]
+        N("Gemm", ["f", "wg", "bg"], ["y0"], name="proj", transB=0),                     # [1, 12]
+        N("Sub", ["y0", "off"], ["y1"], name="shift"),
+        N("Unsqueeze", ["y1", "ax2"], ["y2"], name="unsq"), N("Squeeze", ["y2", "ax2"], ["y3"], name="sq"),
+        N("Identity", ["y3"], ["y"], name="id"),
+        N("Pow", ["y", "two"], ["y_sq"], name="square"),
+        N("ReduceSum", ["y_sq", "axm1"], ["y_ss"], name="sum_sq", keepdims=1),
+        N("Sqrt", ["y_ss"], ["y_n"], name="norm"),
+        N("Div", ["y", "y_n"], ["embedding"], name="normalize"),
+    ]
+    graph = helper.make_graph(nodes, "handmade", [helper.make_tensor_value_info("imu", TensorProto.FLOAT, [1, C, Tn])],
+                              [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, [1, E])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], producer_name="make_fixtures.py handmade")
+    model.ir_version = 9
+    onnx.checker.check_model(model, full_check=True)
+    onnx.save(model, path)
 
 
 def randomize_bn(model, g):
@@ -153,6 +223,16 @@ def main():
     randomize_bn(pat, g)
     pat.eval()
     manifest["fixtures"]["patterns"] = export(pat, "patterns", sample)
+
+    path = os.path.join(HERE, "handmade.onnx")
+    handmade(path, sample)
+    import onnxruntime as ort
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    outs = np.concatenate([sess.run(None, {"imu": sample[i:i + 1]})[0] for i in range(len(sample))]).astype(np.float32)
+    np.save(os.path.join(HERE, "handmade.inputs.npy"), sample)
+    np.save(os.path.join(HERE, "handmade.ort.npy"), outs)
+    manifest["fixtures"]["handmade"] = {"onnx": "handmade.onnx", "bytes": os.path.getsize(path), "opset": 20,
+                                        "op_types": sorted({n.op_type for n in __import__("onnx").load(path).graph.node})}
 
     np.save(os.path.join(HERE, "calibration.npy"), windows(64, seed=20))
     np.save(os.path.join(HERE, "validation.npy"), windows(32, seed=30))
