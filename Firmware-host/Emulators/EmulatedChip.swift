@@ -39,6 +39,8 @@ open class EmulatedChip {
     // FIFO of entries: sequence numbers + packed bytes, with a head index.
     var fifoSeq: [Int] = []
     var fifoData: [UInt64] = []
+    /// Bytes 8–15 of entries longer than 8 bytes (LSM6DSOX gyro + accel record pairs).
+    var fifoDataHigh: [UInt64] = []
     var fifoHead = 0
     /// Bytes of the head entry already consumed (byte-stream FIFOs).
     var headOffset = 0
@@ -74,6 +76,8 @@ open class EmulatedChip {
     open func counts(_ v: SIMD3<Double>) -> SIMD3<Int32> { .zero }
     /// Packs counts into the entry's bytes (the bus order).
     open func pack(_ c: SIMD3<Int32>) -> UInt64 { 0 }
+    /// Bytes 8–15 of an entry (0 for entries of ≤ 8 bytes).
+    open func packHigh(_ c: SIMD3<Int32>) -> UInt64 { 0 }
     /// Bytes per entry.
     open var entryBytes: Int { 6 }
     /// Called when the FIFO was full and the oldest entry was dropped.
@@ -134,6 +138,7 @@ open class EmulatedChip {
         }
         fifoSeq.append(seq)
         fifoData.append(pack(c))
+        fifoDataHigh.append(packHigh(c))
         latchOutput(c)
     }
 
@@ -159,6 +164,7 @@ open class EmulatedChip {
     /// Byte `i` of the head entry (0 when empty).
     func headByte(_ i: Int) -> UInt8 {
         guard fifoCount > 0 else { return 0 }
+        if i >= 8 { return UInt8(truncatingIfNeeded: fifoDataHigh[fifoHead] >> (8 * UInt64(i - 8))) }
         return UInt8(truncatingIfNeeded: fifoData[fifoHead] >> (8 * UInt64(i)))
     }
 
@@ -178,6 +184,7 @@ open class EmulatedChip {
         while fifoCount > 0 { dropHead() }
         fifoSeq.removeAll(keepingCapacity: true)
         fifoData.removeAll(keepingCapacity: true)
+        fifoDataHigh.removeAll(keepingCapacity: true)
         fifoHead = 0
         headOffset = 0
     }
@@ -186,6 +193,7 @@ open class EmulatedChip {
         if fifoHead > 4096 && fifoHead * 2 > fifoSeq.count {
             fifoSeq.removeFirst(fifoHead)
             fifoData.removeFirst(fifoHead)
+            fifoDataHigh.removeFirst(fifoHead)
             fifoHead = 0
         }
     }

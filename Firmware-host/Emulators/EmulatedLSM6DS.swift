@@ -9,9 +9,11 @@
 //   accel pattern X, Y, Z; FIFO_STATUS1/2 0x3A/0x3B: unread words (12 bits), bit 4 empty,
 //   bit 5 full, bit 6 overrun (latched until bypass). Data 0x3E/0x3F pop one byte per read; the
 //   address wraps 0x3F → 0x3E.
-// DSOX: FIFO_CTRL3 0x09 BDR_XL bits 3:0; FIFO_CTRL4 0x0A mode bits 2:0; records of 7 bytes:
-//   tag 0x78 (0x02 << 3 = accel), X/Y/Z 0x79–0x7E; 0x7E pops, wraps to 0x78. FIFO_STATUS1/2:
-//   unread records (10 bits), 0x3B bit 6 overrun. 512 records.
+// DSOX: FIFO_CTRL3 0x09 BDR_XL bits 3:0, BDR_GY bits 7:4; CTRL2_G 0x11 gyro ODR; FIFO_CTRL4
+//   0x0A mode bits 2:0; records of 7 bytes: tag 0x78 (tag >> 3: 0x02 accel, 0x01 gyro; bits
+//   2:1 TAG_CNT), X/Y/Z 0x79–0x7E; 0x7E pops, wraps to 0x78. FIFO_STATUS1/2: unread records
+//   (10 bits), 0x3B bit 6 overrun. 512 records. With the gyro batched, a sample is a gyro record
+//   then an accel record with the same TAG_CNT (overflow drops both together).
 
 public class EmulatedLSM6Base: EmulatedChip {
     public override func powerOnReset() {
@@ -103,17 +105,47 @@ public final class EmulatedLSM6DSOX: EmulatedLSM6Base {
     public override func powerOnReset() {
         super.powerOnReset()
         registers[0x0F] = 0x6C
+        tagCounter = 0
     }
 
-    public override var entryBytes: Int { 7 }
+    /// Gyroscope batched too: CTRL2_G 0x11 ODR and FIFO_CTRL3 BDR_GY (bits 7:4) both set. Each
+    /// sample instant then yields a gyro record (tag 0x01) followed by an accel record (tag 0x02)
+    /// with the same TAG_CNT; the fake gyroscope reads half the accelerometer counts.
+    public var gyroBatched: Bool { registers[0x11] >> 4 != 0 && registers[0x09] >> 4 != 0 }
+    /// Emulated gyroscope counts for an accelerometer sample (tests use the same rule).
+    public static func gyroCounts(_ accel: SIMD3<Int32>) -> SIMD3<Int32> { accel / 2 }
+
+    public override var entryBytes: Int { gyroBatched ? 14 : 7 }
     public override var fifoEnabled: Bool { registers[0x0A] & 0x07 == 0b110 && registers[0x09] & 0x0F != 0 }
-    public override var fifoCapacity: Int { 512 }
+    /// 512 records (256 gyro + accel pairs).
+    public override var fifoCapacity: Int { gyroBatched ? 256 : 512 }
+
+    private func record(_ tag: UInt64, _ c: SIMD3<Int32>, _ cnt: UInt64) -> [UInt8] {
+        let v = EmulatedChip.packLE16(c)
+        var r: [UInt8] = [UInt8(tag << 3 | cnt << 1)]
+        for i in 0..<6 { r.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+        return r
+    }
+
+    private var pendingBytes: [UInt8] = []
 
     public override func pack(_ c: SIMD3<Int32>) -> UInt64 {
         tagCounter = (tagCounter + 1) & 3
-        let tag: UInt64 = 0x02 << 3 | tagCounter << 1
-        return tag | EmulatedChip.packLE16(c) << 8
+        pendingBytes = gyroBatched ? record(0x01, EmulatedLSM6DSOX.gyroCounts(c), tagCounter) + record(0x02, c, tagCounter)
+                                   : record(0x02, c, tagCounter)
+        var w: UInt64 = 0
+        for i in 0..<min(8, pendingBytes.count) { w |= UInt64(pendingBytes[i]) << (8 * UInt64(i)) }
+        return w
     }
+
+    public override func packHigh(_ c: SIMD3<Int32>) -> UInt64 {
+        var w: UInt64 = 0
+        if pendingBytes.count > 8 { for i in 8..<pendingBytes.count { w |= UInt64(pendingBytes[i]) << (8 * UInt64(i - 8)) } }
+        return w
+    }
+
+    /// Unread records (a gyro + accel entry counts 2 until its gyro half is read).
+    var unreadRecords: Int { gyroBatched ? fifoCount * 2 - (headOffset >= 7 ? 1 : 0) : fifoCount }
 
     public override func next(after register: UInt8, subaddress: UInt8) -> UInt8 {
         guard registers[0x12] & 0x04 != 0 else { return register }
@@ -124,14 +156,17 @@ public final class EmulatedLSM6DSOX: EmulatedLSM6Base {
         switch register {
         case 0x3A:
             if let s = stuckStatus { return s }
-            return UInt8(fifoCount & 0xFF)
+            return UInt8(unreadRecords & 0xFF)
         case 0x3B:
             if let s = stuckStatus { return s }
-            let n = fifoCount
+            let n = unreadRecords
             return (registers[0x3B] & 0x40) | (n >= 512 ? 0x20 : 0) | UInt8((n >> 8) & 0x03)
         case 0x78...0x7E:
-            let b = headByte(Int(register) - 0x78)
-            if register == 0x7E { popHead() }
+            let half = headOffset >= 7 ? 7 : 0
+            let b = headByte(half + Int(register) - 0x78)
+            if register == 0x7E {
+                if entryBytes == 14 && half == 0 { headOffset = 7 } else { popHead() }
+            }
             return b
         default:
             return registers[Int(register)]

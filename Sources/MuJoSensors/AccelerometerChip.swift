@@ -90,7 +90,7 @@ public enum AccelerometerChip: Equatable, CaseIterable {
     /// True when the chip has a gyroscope this package can read through the FIFO.
     public var hasGyroscope: Bool {
         switch self {
-        case .mpu6050, .mpu6500, .mpu9250: return true
+        case .mpu6050, .mpu6500, .mpu9250, .lsm6dsox: return true
         default: return false
         }
     }

@@ -5,7 +5,20 @@
 struct RawFrame {
     var accel: SIMD3<Int32>
     var gyro: SIMD3<Int32>
-    init(accel: SIMD3<Int32>, gyro: SIMD3<Int32> = .zero) { self.accel = accel; self.gyro = gyro }
+    /// False when the gyroscope is on but no gyro value belongs to this sample (never invented).
+    var gyroValid: Bool
+    init(accel: SIMD3<Int32>, gyro: SIMD3<Int32> = .zero, gyroValid: Bool = true) {
+        self.accel = accel; self.gyro = gyro; self.gyroValid = gyroValid
+    }
+}
+
+/// LSM6DSOX tagged-FIFO pairing state: a gyro and an accel record with the same TAG_CNT make
+/// one sample. Kept by the driver across polls (a poll may end between the two records).
+struct TaggedPairing {
+    var gyro: SIMD3<Int32>? = nil
+    var gyroCount: UInt8 = 0
+    var accel: SIMD3<Int32>? = nil
+    var accelCount: UInt8 = 0
 }
 
 /// What the caller asks of a chip.

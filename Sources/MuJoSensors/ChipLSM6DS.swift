@@ -36,15 +36,25 @@ enum LSM6DSFamily {
         try link.writeByte(0x12, 0x44)
         try link.writeByte(0x10, odr << 4 | fsBits << 2)
         let dsox = chip == .lsm6dsox
+        if settings.gyroscope && !dsox {
+            throw .fatal(.unsupportedSetting("\(chip.name): gyroscope reading through the FIFO is supported on the LSM6DSOX and the MPU family; drop the gyroscope option"))
+        }
         if dsox {
-            try link.writeByte(0x09, odr)
+            if settings.gyroscope {
+                try link.writeByte(0x11, odr << 4 | 0x0C)   // CTRL2_G: same ODR, ±2000 °/s (70 mdps/LSB)
+                try link.writeByte(0x09, odr << 4 | odr)    // BDR_GY | BDR_XL
+            } else {
+                try link.writeByte(0x11, 0x00)
+                try link.writeByte(0x09, odr)
+            }
         } else {
             try link.writeByte(0x08, 0x01)
         }
         let setup = ChipSetup(outputDataRate: actual, accelScale: gToMetersPerSecondSquared(mg / 1000.0),
-                              gyroScale: 0, frameBytes: dsox ? 7 : 6,
+                              gyroScale: settings.gyroscope ? Float(0.070 * 3.14159265358979 / 180.0) : 0,
+                              frameBytes: dsox ? 7 : 6,
                               // DSOX: ~9 kB FIFO; its 10-bit count saturates at 1023 records.
-                              fifoFrames: dsox ? 1023 : 1365, gyroscope: false)
+                              fifoFrames: dsox ? 1023 : 1365, gyroscope: settings.gyroscope)
         try resetFIFO(&link, chip: chip, setup, odr: odr)
         return setup
     }
@@ -69,6 +79,29 @@ enum LSM6DSFamily {
         }
     }
 
+    /// Matches gyro and accel records by TAG_CNT. An accel record whose gyro never came is
+    /// delivered without rotation rate; a gyro record without accel is dropped.
+    static func pair(tag: UInt8, count: UInt8, value: SIMD3<Int32>, _ p: inout TaggedPairing, _ frames: inout [RawFrame]) {
+        if tag == 0x01 {
+            if let a = p.accel, p.accelCount == count {
+                frames.append(RawFrame(accel: a, gyro: value))
+                p.accel = nil
+            } else {
+                if let a = p.accel { frames.append(RawFrame(accel: a, gyroValid: false)); p.accel = nil }
+                p.gyro = value; p.gyroCount = count
+            }
+        } else if tag == 0x02 {
+            if let g = p.gyro, p.gyroCount == count {
+                frames.append(RawFrame(accel: value, gyro: g))
+                p.gyro = nil
+            } else {
+                if let a = p.accel { frames.append(RawFrame(accel: a, gyroValid: false)) }
+                p.gyro = nil
+                p.accel = value; p.accelCount = count
+            }
+        }
+    }
+
     static func status<S>(_ link: inout I2CLink<S>, chip: AccelerometerChip, _ setup: ChipSetup) throws(LinkError) -> FIFOStatus {
         try link.readBurst(0x3A, count: 2)
         let low = Int(link.scratch[0]), high = Int(link.scratch[1])
@@ -80,7 +113,8 @@ enum LSM6DSFamily {
         return FIFOStatus(frames: words / 3, overflow: overflow)
     }
 
-    static func readFrames<S>(_ link: inout I2CLink<S>, chip: AccelerometerChip, _ setup: ChipSetup, count: Int, into frames: inout [RawFrame]) throws(LinkError) {
+    static func readFrames<S>(_ link: inout I2CLink<S>, chip: AccelerometerChip, _ setup: ChipSetup, count: Int,
+                              pairing: inout TaggedPairing, into frames: inout [RawFrame]) throws(LinkError) {
         let dsox = chip == .lsm6dsox
         let perBurst = max(1, link.maxTransfer / setup.frameBytes)
         var left = count
@@ -91,9 +125,13 @@ enum LSM6DSFamily {
             for i in 0..<n {
                 let o = i * setup.frameBytes
                 if dsox {
-                    // Only accelerometer records are batched; anything else is skipped.
-                    if b[o] >> 3 != 0x02 { continue }
-                    frames.append(RawFrame(accel: SIMD3(int16LE(b, o + 1), int16LE(b, o + 3), int16LE(b, o + 5))))
+                    let tag = b[o] >> 3, cnt = (b[o] >> 1) & 3
+                    let v = SIMD3(int16LE(b, o + 1), int16LE(b, o + 3), int16LE(b, o + 5))
+                    if !setup.gyroscope {
+                        if tag == 0x02 { frames.append(RawFrame(accel: v)) }   // other records are skipped
+                        continue
+                    }
+                    pair(tag: tag, count: cnt, value: v, &pairing, &frames)
                 } else {
                     frames.append(RawFrame(accel: SIMD3(int16LE(b, o), int16LE(b, o + 2), int16LE(b, o + 4))))
                 }

@@ -40,7 +40,7 @@ public struct I2CAccelerometerConfiguration {
     public var rateHz: Int
     /// Full-scale range in g: 2, 4, 8 or 16.
     public var rangeG: Int
-    /// Read the gyroscope too (MPU family only).
+    /// Read the gyroscope too (MPU family and LSM6DSOX).
     public var gyroscope: Bool
     /// Poll interval; nil = min(250 ms, 40 % of the FIFO fill time).
     public var pollIntervalNanoseconds: Int64?
@@ -73,6 +73,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     private var link: I2CLink<S>?
     private var setup = ChipSetup(outputDataRate: 0, accelScale: 0, gyroScale: 0, frameBytes: 6, fifoFrames: 1, gyroscope: false)
     private var frames: [RawFrame] = []
+    private var pairing = TaggedPairing()
     private var lastTimestamp: Int64?
     private var lastProgress: Int64 = 0
     private var floorTimestamp: Int64 = 0
@@ -187,9 +188,10 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
 
     private func configureChip(_ c: AccelerometerChip, _ l: inout I2CLink<S>) throws(LinkError) -> ChipSetup {
         if configuration.gyroscope && !c.hasGyroscope {
-            throw .fatal(.unsupportedSetting("\(c.name): gyroscope reading is supported on the MPU family only; drop the gyroscope option"))
+            throw .fatal(.unsupportedSetting("\(c.name): gyroscope reading is supported on the MPU family and the LSM6DSOX only; drop the gyroscope option"))
         }
         let settings = ChipSettings(rateHz: configuration.rateHz, rangeG: configuration.rangeG, gyroscope: configuration.gyroscope)
+        pairing = TaggedPairing()
         switch c {
         case .mpu6050, .mpu6500, .mpu9250: return try MPU6050Family.configure(&l, chip: c, settings)
         case .adxl345: return try ADXL345Chip.configure(&l, settings)
@@ -214,12 +216,13 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         case .mpu6050, .mpu6500, .mpu9250: try MPU6050Family.readFrames(&l, setup, count: count, into: &frames)
         case .adxl345: try ADXL345Chip.readFrames(&l, setup, count: count, into: &frames)
         case .lis3dh: try LIS3DHChip.readFrames(&l, setup, count: count, into: &frames)
-        case .lsm6ds3, .lsm6dsox: try LSM6DSFamily.readFrames(&l, chip: c, setup, count: count, into: &frames)
+        case .lsm6ds3, .lsm6dsox: try LSM6DSFamily.readFrames(&l, chip: c, setup, count: count, pairing: &pairing, into: &frames)
         case .bmi160: try BMI160Chip.readFrames(&l, setup, count: count, into: &frames)
         }
     }
 
     private func chipResetFIFO(_ c: AccelerometerChip, _ l: inout I2CLink<S>) throws(LinkError) {
+        pairing = TaggedPairing()
         switch c {
         case .mpu6050, .mpu6500, .mpu9250: try MPU6050Family.resetFIFO(&l, setup)
         case .adxl345: try ADXL345Chip.resetFIFO(&l, setup)
@@ -362,7 +365,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             let f = frames[i]
             let a = SIMD3<Float>(Float(f.accel.x), Float(f.accel.y), Float(f.accel.z)) * setup.accelScale
             var sample = MotionSample(timestampNanoseconds: ts, acceleration: a)
-            if setup.gyroscope {
+            if setup.gyroscope && f.gyroValid {
                 sample.rotationRate = SIMD3<Float>(Float(f.gyro.x), Float(f.gyro.y), Float(f.gyro.z)) * setup.gyroScale
             }
             events.append(.sample(sample))
