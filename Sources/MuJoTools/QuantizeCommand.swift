@@ -30,7 +30,7 @@ public struct QuantizeCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The int8 model file to write.")
     public var output: String
 
-    @Option(name: .long, help: "Activation range method: minmax, percentile or mse (default: \(Pipeline.defaultMethod.rawValue), best on the default model).")
+    @Option(name: .long, help: "Activation range method: minmax, percentile or mse (the default measured best on the fixtures, docs/quantize.md).")
     public var method: String = Pipeline.defaultMethod.rawValue
 
     @Flag(name: .long, help: "One weight scale per tensor instead of per output channel (to compare; per-channel is better).")

@@ -39,6 +39,31 @@ final class QuantizeCommandTests: XCTestCase {
         XCTAssertEqual((report["comparison"] as! [String: Any])["weights"] as? String, "per-tensor")
     }
 
+    func testValidationLabelsReportAccuracy() throws {
+        let names = ["walking", "running", "sitting", "standing", "stairs", "cycling"]
+        try (0..<32).map { names[$0 % 6] }.joined(separator: "\n").write(toFile: "\(tmp)/truth.txt", atomically: true, encoding: .utf8)
+        let cmd = try QuantizeCommand.parse([
+            "\(fixtures)/cnn1d.onnx", "--labels", "\(fixtures)/labels16.json", "--calibration", "\(fixtures)/calibration.npy",
+            "--validation", "\(fixtures)/validation.npy", "--validation-labels", "\(tmp)/truth.txt",
+            "-o", "\(tmp)/acc.mujo", "--report", "\(tmp)/acc.json", "--quiet",
+        ])
+        var lines: [String] = []
+        _ = try cmd.quantize { lines.append($0) }
+        XCTAssertTrue(lines.contains { $0.contains("accuracy on") && $0.contains("float") && $0.contains("int8") }, "\(lines)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(tmp)/acc.json"))) as! [String: Any]
+        let acc = report["accuracy"] as! [String: Any]
+        XCTAssertNotNil(acc["float"] as? Double)
+        XCTAssertNotNil(acc["int8"] as? Double)
+        try "walking\n".write(toFile: "\(tmp)/short.txt", atomically: true, encoding: .utf8)
+        let bad = try QuantizeCommand.parse([
+            "\(fixtures)/cnn1d.onnx", "--labels", "\(fixtures)/labels16.json", "--calibration", "\(fixtures)/calibration.npy",
+            "--validation-labels", "\(tmp)/short.txt", "-o", "\(tmp)/bad.mujo", "--quiet",
+        ])
+        XCTAssertThrowsError(try bad.quantize { _ in }) { error in
+            XCTAssertTrue("\(error)".contains("1 labels for 64 validation windows"), "\(error)")
+        }
+    }
+
     func testBoundsFail() throws {
         let cmd = try QuantizeCommand.parse([
             "\(fixtures)/cnn1d.onnx", "--labels", "\(fixtures)/labels16.json", "--calibration", "\(fixtures)/calibration.npy",
