@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "mujo", targets: ["mujo"]),
         .executable(name: "mujo-selftest", targets: ["MuJoSelfTest"]),
+        .executable(name: "mujo-device-host", targets: ["MuJoDeviceHost"]),
         .executable(name: "mujo-kernel-check", targets: ["MuJoKernelCheck"]),
         .library(name: "MuJoCore", targets: ["MuJoCore"]),
         .library(name: "MuJoSensors", targets: ["MuJoSensors"]),
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "CMallocCounter"),
         .target(name: "MuJoCore", dependencies: ["CMuJoSystem"]),
         .target(name: "MuJoSensors", dependencies: ["CMuJoSystem"]),
+        .target(name: "MuJoDevice", dependencies: ["MuJoCore", "MuJoSensors"]),
         .target(
             name: "MuJoEmulators",
             dependencies: ["MuJoSensors", "CMuJoSystem"],
@@ -58,6 +60,12 @@ let package = Package(
         ),
         .executableTarget(name: "mujo", dependencies: ["MuJoTools"]),
         .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore"]),
+        // HOST ONLY: the device loop against emulated sensors and real recordings (the demo).
+        .executableTarget(
+            name: "MuJoDeviceHost",
+            dependencies: ["MuJoDevice", "MuJoEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Firmware-host/DeviceHost"
+        ),
         .executableTarget(name: "MuJoKernelCheck", dependencies: ["MuJoSensors"], path: "Firmware-host/KernelCheck"),
         .testTarget(
             name: "MuJoCoreTests",
@@ -65,6 +73,7 @@ let package = Package(
             exclude: ["Vectors", "Fixtures"]
         ),
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
+        .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoEmulators"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
         .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoCore"]),
     ],
