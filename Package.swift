@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "MuJoTools",
             dependencies: [
-                "MuJoCore", "MuJoSensors", "MuJoONNX",
+                "MuJoCore", "MuJoSensors", "MuJoDevice", "MuJoONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -65,7 +65,7 @@ struct DeviceHost: ParsableCommand {
         print("model      \(model): \(int8 ? "int8" : "float32"), \(description.labels.labels.count) labels, \(spec.window) samples at \(Int(spec.sampleRateHz)) Hz (\(Double(spec.window) / Double(spec.sampleRateHz)) s), hop \(Double(spec.hop) / Double(spec.sampleRateHz)) s, arena \(recognizer.interpreter.arenaBytes) B")
         print("recording  \(path): \(script.truth.map(\.name).joined(separator: ", ")), \(Int(seconds)) s each")
         print("")
-        print(pad("time", 8) + pad("truth", 17) + pad("recognised", 19) + pad("cosine", 8) + pad("runners-up", 34) + "latency")
+        print(RecognitionText.header(withTruth: true))
 
         let total = script.truth.last!.end
         let wallStart = Date()
@@ -83,23 +83,19 @@ struct DeviceHost: ParsableCommand {
             }
             switch event {
             case .started(let odr):
-                print(pad("", 8) + "sensor started at \(odr) Hz")
+                print(RecognitionText.pad("", 8) + "sensor started at \(odr) Hz")
             case .gap(let g):
                 stats.gaps += 1
-                print(pad(timeLabel(g.startNanoseconds), 8) + "gap: \(g.reason.name), ~\(g.estimatedLostSamples) samples lost; window restarted")
+                print(RecognitionText.gap(g))
             case .restarted(let t):
-                print(pad(timeLabel(t), 8) + "samples too far apart; window restarted")
+                print(RecognitionText.time(t) + "  samples too far apart; the window starts again")
             case .recognition(let r):
                 guard r.endNanoseconds < total else { return false }
                 let truth = script.truth(from: r.startNanoseconds, to: r.endNanoseconds)
                 let best = r.top.0.map { recognizer.labelName($0.label) } ?? "(none)"
                 let mark = truth == nil ? " " : (truth == best ? "✓" : "✗")
                 stats.add(truth: truth, recognised: best, latency: r.latencyNanoseconds)
-                var others: [String] = []
-                for s in [r.top.1, r.top.2] { if let s { others.append("\(recognizer.labelName(s.label)) \(fixed(s.cosine, 2))") } }
-                print(pad(timeLabel(r.endNanoseconds), 8) + pad(truth ?? "(transition)", 17) + pad("\(best) \(mark)", 19)
-                      + pad(r.top.0.map { fixed($0.cosine, 3) } ?? "", 8) + pad(others.joined(separator: ", "), 34)
-                      + "\(fixed(Float(r.latencyNanoseconds) / 1e6, 2)) ms")
+                print(RecognitionText.line(r, recognizer: recognizer, truth: truth ?? "(transition)", mark: mark))
             }
             return true
         }
@@ -135,8 +131,6 @@ struct Summary {
     }
 }
 
-func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
 func fixed(_ v: Float, _ digits: Int) -> String { String(format: "%.\(digits)f", Double(v)) }
-func timeLabel(_ ns: Int64) -> String { String(format: "%6.1fs", Double(ns) / 1e9) }
 
 DeviceHost.main()

@@ -43,7 +43,7 @@ public enum SensorError: Error, Equatable {
             return "cannot open \(path): \(e.name); \(hint)"
         case .addressOwnedByKernel(let bus, let address, let device):
             let name = device.isEmpty ? "unknown" : device
-            return "address \(hex(address)) on \(bus) is owned by a kernel driver (\(name)); read it through IIO: mujo … --iio \(name), or unbind the kernel driver first"
+            return "address \(hex(address)) on \(bus) is owned by a kernel driver (\(name)); read it through IIO: mujo run --iio \(name), or unbind the kernel driver first"
         case .noChipFound(let bus, let addresses):
             var list = ""
             for a in addresses { list += (list.isEmpty ? "" : ", ") + hex(a) }

@@ -208,7 +208,7 @@ final class I2CFaultTests: XCTestCase {
         XCTAssertThrowsError(try rig.driver.start()) { error in
             let e = error as! SensorError
             XCTAssertEqual(e, .addressOwnedByKernel(bus: "/dev/i2c-1", address: 0x68, kernelDevice: "mpu6050"))
-            XCTAssertEqual(e.message, "address 0x68 on /dev/i2c-1 is owned by a kernel driver (mpu6050); read it through IIO: mujo … --iio mpu6050, or unbind the kernel driver first")
+            XCTAssertEqual(e.message, "address 0x68 on /dev/i2c-1 is owned by a kernel driver (mpu6050); read it through IIO: mujo run --iio mpu6050, or unbind the kernel driver first")
         }
     }
 
