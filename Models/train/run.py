@@ -51,7 +51,7 @@ def contrastive_losses(z, y, text_z, scale):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="Models/checkpoints/default")
-    ap.add_argument("--steps", type=int, default=8000)
+    ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--weight-decay", type=float, default=0.02)
@@ -61,7 +61,7 @@ def main(argv=None):
     ap.add_argument("--embed-dim", type=int, default=64)
     ap.add_argument("--rot-deg", type=float, default=15.0)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--eval-every", type=int, default=2000, help="log held-out figures (no picking)")
+    ap.add_argument("--eval-every", type=int, default=1500, help="log held-out figures (no picking)")
     ap.add_argument("--tiny", action="store_true", help="smoke test: 4 WISDM subjects, no evaluation")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args(argv)
