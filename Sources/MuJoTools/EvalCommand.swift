@@ -1,0 +1,168 @@
+// HOST ONLY. `mujo eval`: classification figures measured through the Swift runtime — the int8
+// model file and, with --float, the float ONNX encoder run by the same interpreter — plus int8
+// fidelity and few-shot prototypes.
+import ArgumentParser
+import Foundation
+import MuJoCore
+import MuJoONNX
+
+public struct EvalCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a model on labelled windows: accuracy, macro-F1, per-class recall, int8 fidelity, few-shot.",
+        discussion: """
+        Windows are a float32 .npy [N, C, T] (the ONNX input layout, the model's units); targets a text \
+        file with one label name per window. Nearest-label classification uses the model's label table \
+        or --labels (e.g. an unseen dataset's own label names, zero-shot).
+        """
+    )
+
+    @Argument(help: "The int8 (or float) .mujo model.")
+    var model: String
+
+    @Option(help: "Windows, float32 .npy [N, C, T].")
+    var windows: String
+
+    @Option(help: "Text file: the true label name of each window, one per line.")
+    var targets: String
+
+    @Option(help: "Label embeddings JSON to classify against instead of the model's table.")
+    var labels: String?
+
+    @Option(name: .customLong("float"), help: "The float ONNX encoder, to report float figures and int8 fidelity.")
+    var floatEncoder: String?
+
+    @Option(help: "Few-shot: comma-separated k (windows per class), e.g. 1,5,10.")
+    var fewShot: String?
+
+    @Option(help: "Few-shot support windows (.npy, other subjects than the evaluated ones).")
+    var supportWindows: String?
+
+    @Option(help: "Few-shot support targets (text, one label name per line).")
+    var supportTargets: String?
+
+    @Option(help: "Few-shot random draws per k (seeded).")
+    var draws = 10
+
+    @Option(help: "A name for this evaluation in the report.")
+    var name = "evaluation"
+
+    @Option(help: "Write the figures as JSON here.")
+    var report: String?
+
+    public init() {}
+
+    public func validate() throws {
+        if fewShot != nil && (supportWindows == nil || supportTargets == nil) {
+            throw ValidationError("--few-shot needs --support-windows and --support-targets")
+        }
+    }
+
+    public func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        var int8Model = try loadModel(model)
+        if let labels {
+            let file = try LabelsFile.load(labels)
+            try Pipeline.checkLabels(file.labels, file: labels, model: int8Model, encoder: model)
+            int8Model.labels = file.labels
+        }
+        let table = int8Model.labels
+        let spec = int8Model.inputSpec
+        let names = table.labels.map(\.name)
+        let data = try Pipeline.loadWindows(windows, channels: spec.channels.count, window: spec.window)
+        let targetIdx = try readTargets(targets, count: data.shape[0], names: names)
+
+        var result: [String: Any] = ["name": name, "model": model, "windows": data.shape[0], "labels": names,
+                                     "chance_accuracy": 1.0 / Double(names.count)]
+        let start = Date()
+        let q = embed(ModelRunner(model: int8Model), data)
+        let qPred = q.map { Evaluation.nearest($0, prototypes: table.labels.map(\.embedding)) }
+        let qm = Evaluation.metrics(targets: targetIdx, predictions: qPred)
+        result["int8"] = json(qm, names)
+        print("\(name): \(data.shape[0]) windows, \(names.count) labels (chance accuracy \(pct(1.0 / Double(names.count))))")
+        print(row("int8", qm))
+
+        var f: [[Float]]? = nil
+        if let floatEncoder {
+            let imported = try ONNXImporter.load(path: floatEncoder, inputSpec: spec, labels: table)
+            let fe = embed(imported.runner(), data)
+            f = fe
+            let fm = Evaluation.metrics(targets: targetIdx, predictions: fe.map { Evaluation.nearest($0, prototypes: table.labels.map(\.embedding)) })
+            result["float"] = json(fm, names)
+            print(row("float", fm))
+            let cos = zip(fe, q).map { Double(Evaluation.cosine($0, $1)) }
+            let flips = zip(fe, q).filter { Evaluation.nearest($0, prototypes: table.labels.map(\.embedding)) != Evaluation.nearest($1, prototypes: table.labels.map(\.embedding)) }.count
+            let fidelity: [String: Any] = ["cosine_mean": cos.reduce(0, +) / Double(cos.count), "cosine_p01": Evaluation.quantile(cos, 0.01),
+                                           "label_flips": Double(flips) / Double(cos.count)]
+            result["fidelity"] = fidelity
+            print("fidelity   float-vs-int8 embedding cosine mean \(fmt(fidelity["cosine_mean"] as! Double, 4)), 1st percentile \(fmt(fidelity["cosine_p01"] as! Double, 4)); labels changed \(pct(fidelity["label_flips"] as! Double))")
+        }
+        print("per-class recall (int8\(f == nil ? "" : " / float")):")
+        let floatRecall = (result["float"] as? [String: Any])?["recall"] as? [String: Double]
+        for (k, c) in qm.classes.enumerated() {
+            print("  \(names[c].padding(toLength: 20, withPad: " ", startingAt: 0)) \(fmt(qm.recall[k], 3))" + (floatRecall.map { " / " + fmt($0[names[c]] ?? 0, 3) } ?? ""))
+        }
+
+        if let fewShot, let supportWindows, let supportTargets {
+            let sData = try Pipeline.loadWindows(supportWindows, channels: spec.channels.count, window: spec.window)
+            let sTargets = try readTargets(supportTargets, count: sData.shape[0], names: names)
+            let sq = embed(ModelRunner(model: int8Model), sData)
+            var few: [[String: Any]] = []
+            for kText in fewShot.split(separator: ",") {
+                guard let k = Int(kText.trimmingCharacters(in: .whitespaces)), k >= 1 else { throw CommandFailure("--few-shot: '\(kText)' is not a positive number") }
+                var rng = SplitMix64(seed: 2026)
+                var f1s: [Double] = [], accs: [Double] = []
+                for _ in 0..<draws {
+                    guard let protos = Evaluation.prototypes(embeddings: sq, targets: sTargets, classes: qm.classes, k: k, rng: &rng) else {
+                        throw CommandFailure("\(supportTargets): some class has fewer than \(k) support windows")
+                    }
+                    let pred = q.map { qm.classes[Evaluation.nearest($0, prototypes: protos)] }
+                    let m = Evaluation.metrics(targets: targetIdx, predictions: pred)
+                    f1s.append(m.macroF1)
+                    accs.append(m.accuracy)
+                }
+                let mean = f1s.reduce(0, +) / Double(draws)
+                let sd = (f1s.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws)).squareRoot()
+                few.append(["k": k, "draws": draws, "macro_f1_mean": mean, "macro_f1_std": sd, "accuracy_mean": accs.reduce(0, +) / Double(draws)])
+                print("few-shot   k = \(k): int8 macro-F1 \(fmt(mean, 4)) ± \(fmt(sd, 4)) over \(draws) draws of support windows")
+            }
+            result["few_shot"] = few
+        }
+        result["seconds"] = Date().timeIntervalSince(start)
+        if let report {
+            let out = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
+            try out.write(to: URL(fileURLWithPath: report))
+            print("report     \(report)")
+        }
+    }
+
+    func embed(_ runner: ModelRunner, _ data: NPYArray) -> [[Float]] {
+        let per = data.shape[1] * data.shape[2]
+        return (0..<data.shape[0]).map { k in runner.run(window: data.values[(k * per)..<((k + 1) * per)]) }
+    }
+
+    func readTargets(_ path: String, count: Int, names: [String]) throws -> [Int] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CommandFailure("cannot read targets file '\(path)'") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let used = lines.last == "" ? Array(lines.dropLast()) : lines
+        guard used.count == count else { throw CommandFailure("\(path): \(used.count) target lines for \(count) windows") }
+        var index: [String: Int] = [:]
+        for (i, n) in names.enumerated() { index[n] = i }
+        return try used.enumerated().map { (i, n) in
+            guard let k = index[n] else { throw CommandFailure("\(path):\(i + 1): '\(n)' is not a label of the table (\(names.joined(separator: ", ")))") }
+            return k
+        }
+    }
+
+    func json(_ m: ClassMetrics, _ names: [String]) -> [String: Any] {
+        var recall: [String: Double] = [:]
+        for (k, c) in m.classes.enumerated() { recall[names[c]] = m.recall[k] }
+        return ["accuracy": m.accuracy, "macro_f1": m.macroF1, "recall": recall]
+    }
+
+    func row(_ what: String, _ m: ClassMetrics) -> String {
+        "\(what.padding(toLength: 10, withPad: " ", startingAt: 0)) macro-F1 \(fmt(m.macroF1, 4))   accuracy \(fmt(m.accuracy, 4))"
+    }
+    func fmt(_ v: Double, _ d: Int) -> String { String(format: "%.\(d)f", v) }
+    func pct(_ v: Double) -> String { String(format: "%.1f %%", v * 100) }
+}
