@@ -210,9 +210,8 @@ struct Lowering {
     func tensorConst(_ t: Onnx_TensorProto, what: String) throws -> Const {
         let shape = t.dims.map { Int($0) }
         let count = shape.reduce(1, *)
-        if t.dataLocation == .external { throw ImportError("\(file): \(what) uses external data; export with the weights inside the .onnx file") }
         var v: [Double] = []
-        let raw = [UInt8](t.rawData)
+        let raw = t.dataLocation == .external ? try externalBytes(t, what: what) : [UInt8](t.rawData)
         func rawWords<T: FixedWidthInteger>(_: T.Type) -> [T] {
             let size = MemoryLayout<T>.size
             return (0..<(raw.count / size)).map { i in
@@ -231,6 +230,32 @@ struct Lowering {
         }
         guard v.count == count else { throw ImportError("\(file): \(what) holds \(v.count) values for shape \(shape) (truncated file?)") }
         return Const(shape: shape, values: v)
+    }
+
+    /// The bytes of a tensor stored beside the model (torch's dynamo exporter writes `MODEL.onnx.data`).
+    func externalBytes(_ t: Onnx_TensorProto, what: String) throws -> [UInt8] {
+        var location = "", offset: UInt64 = 0, length: Int? = nil
+        for e in t.externalData {
+            switch e.key {
+            case "location": location = e.value
+            case "offset": offset = UInt64(e.value) ?? 0
+            case "length": length = Int(e.value)
+            default: break
+            }
+        }
+        guard !location.isEmpty, !location.hasPrefix("/"), !location.split(separator: "/").contains("..") else {
+            throw ImportError("\(file): \(what) has external data at '\(location)'; only a file beside the model is read")
+        }
+        let path = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(location)
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw ImportError("\(file): \(what) keeps its values in '\(location)', which cannot be read at \(path); copy it next to the .onnx file")
+        }
+        defer { try? h.close() }
+        let count = t.dims.reduce(1) { $0 * Int($1) } * (t.dataType == 7 || t.dataType == 11 ? 8 : (t.dataType == 9 ? 1 : 4))
+        try h.seek(toOffset: offset)
+        let data = try h.read(upToCount: length ?? count) ?? Data()
+        guard data.count == (length ?? count) else { throw ImportError("\(file): \(what): '\(location)' is too short (truncated?)") }
+        return [UInt8](data)
     }
 
     // MARK: Layout

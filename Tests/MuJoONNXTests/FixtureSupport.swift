@@ -12,7 +12,7 @@ func loadNPY(_ name: String) throws -> NPYArray {
     return try NPY.parseFloat32([UInt8](data))
 }
 
-let fixtureNames = ["cnn1d", "cnn_transformer", "patterns", "handmade"]
+let fixtureNames = ["cnn1d", "cnn_transformer", "cnn_transformer_dynamo", "patterns", "handmade"]
 
 func fixtureSpec() -> InputSpec {
     InputSpec(sampleRateHz: 20, window: 100, hop: 50, channels: [.accelX, .accelY, .accelZ])

@@ -64,6 +64,16 @@ final class MalformedInputTests: XCTestCase {
         assertMessage(junk, contains: ["junk.onnx"])
     }
 
+    func testMissingExternalData() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mujo-ext-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let lone = dir.appendingPathComponent("lonely.onnx")
+        try? FileManager.default.removeItem(at: lone)
+        try FileManager.default.copyItem(atPath: fixturePath("cnn_transformer_dynamo.onnx"), toPath: lone.path)
+        let m = message { _ = try ONNXImporter.load(path: lone.path, inputSpec: fixtureSpec(), labels: emptyLabels()) }
+        assertMessage(m, contains: ["lonely.onnx", "cnn_transformer_dynamo.onnx.data", "copy it next to the .onnx file"])
+    }
+
     func testUnsupportedOp() {
         let m = message { try importTiny(tinyModel(op: "LSTM")) }
         assertMessage(m, contains: ["tiny.onnx", "node 'weird0'", "LSTM", "Supported ops:", "Conv", "LayerNormalization"])

@@ -1,13 +1,14 @@
 """Generates the ONNX fixture encoders for MuJoONNX's tests and `mujo quantize` examples.
 
-    pip install torch==2.13.0 onnx onnxruntime      # torch pinned: the ONNX graph depends on it
+    pip install torch==2.13.0 onnx onnxruntime onnxscript   # torch pinned: the ONNX graph depends on it
     python3 Tests/Fixtures/onnx/make_fixtures.py
 
 Writes, for each fixture NAME (cnn1d, cnn_transformer, patterns, handmade — see below):
     NAME.onnx              torch.onnx.export (TorchScript exporter, opset 17), input "imu" [1, 3, 100]
     NAME.inputs.npy        float32 [8, 3, 100] sample windows
     NAME.ort.npy           float32 [8, D] onnxruntime outputs for those windows
-and, shared by both: calibration.npy [64, 3, 100], validation.npy [32, 3, 100],
+cnn_transformer_dynamo is the same network as cnn_transformer exported by torch's default (dynamo)
+exporter, opset 18, weights in cnn_transformer_dynamo.onnx.data (external data); and, shared by all: calibration.npy [64, 3, 100], validation.npy [32, 3, 100],
 labels16.json (mujo-labels/1, D = 16), manifest.json (versions and figures).
 Weights are random (seeded) with realistic BatchNorm statistics; windows are synthetic
 accelerometer signals in m/s² (gravity + gait-like oscillation + noise), 20 Hz.
@@ -178,10 +179,15 @@ def windows(n, seed):
     return out
 
 
-def export(model, name, sample):
+def export(model, name, sample, dynamo=False):
     path = os.path.join(HERE, f"{name}.onnx")
-    torch.onnx.export(model, (torch.from_numpy(sample[:1]),), path, input_names=["imu"], output_names=["embedding"],
-                      opset_version=17, dynamo=False, do_constant_folding=True)
+    if dynamo:
+        # torch 2.13's default exporter (needs onnxscript); it keeps the weights in NAME.onnx.data.
+        torch.onnx.export(model, (torch.from_numpy(sample[:1]),), path, input_names=["imu"], output_names=["embedding"],
+                          dynamo=True, verbose=False)
+    else:
+        torch.onnx.export(model, (torch.from_numpy(sample[:1]),), path, input_names=["imu"], output_names=["embedding"],
+                          opset_version=17, dynamo=False, do_constant_folding=True)
     import onnx
     import onnxruntime as ort
     mo = onnx.load(path)
@@ -218,6 +224,7 @@ def main():
     enc.in_std.copy_(torch.tensor([5.0, 5.0, 5.0]))
     enc.eval()
     manifest["fixtures"]["cnn_transformer"] = export(enc.export_copy().eval(), "cnn_transformer", sample)
+    manifest["fixtures"]["cnn_transformer_dynamo"] = export(enc.export_copy().eval(), "cnn_transformer_dynamo", sample, dynamo=True)
 
     pat = Patterns()
     randomize_bn(pat, g)
