@@ -44,6 +44,27 @@ def nearest_label_eval(emb, y, label_emb):
     return metrics(y, pred, len(label_emb))
 
 
+def few_shot(emb, y, subj, n_classes, ks=(1, 5, 10), draws=10, support_subjects=range(1, 13)):
+    """Class prototypes (normalised mean embedding) from k windows per class of the support
+    subjects; nearest-prototype classification of the other subjects' windows."""
+    sup = np.isin(subj, list(support_subjects))
+    out = {}
+    for k in ks:
+        f1s, accs = [], []
+        for d in range(draws):
+            rng = np.random.default_rng(1000 * k + d)
+            P = []
+            for c in range(n_classes):
+                idx = rng.choice(np.nonzero(sup & (y == c))[0], k, replace=False)
+                p = emb[idx].mean(0)
+                P.append(p / np.linalg.norm(p))
+            r = nearest_label_eval(emb[~sup], y[~sup], np.stack(P))
+            f1s.append(r["macro_f1"]); accs.append(r["accuracy"])
+        out[k] = {"macro_f1": float(np.mean(f1s)), "macro_f1_sd": float(np.std(f1s)),
+                  "accuracy": float(np.mean(accs))}
+    return out
+
+
 def load_checkpoint(path):
     from .model import EncoderConfig, MuJoStyle
     ck = torch.load(path, map_location="cpu", weights_only=False)
@@ -77,11 +98,17 @@ def evaluate_all(model, motionsense=True, log=print, encoder=None):
     res["seglearn_heldout"] = nearest_label_eval(embed_windows(enc, X), y, L)
     log(fmt("seglearn watch held-out subjects 5,10 (7-way, 5 s windows, 1 s hop)", res["seglearn_heldout"], names))
     if motionsense:
-        X, y, _ = D.cut_windows(D.load_motionsense())
+        X, y, subj = D.cut_windows(D.load_motionsense())
         names, L = label_embeddings(W, b, label_file("motionsense6.txt"))
-        res["motionsense_zeroshot"] = nearest_label_eval(embed_windows(enc, X), y, L)
+        emb = embed_windows(enc, X)
+        res["motionsense_zeroshot"] = nearest_label_eval(emb, y, L)
         log(fmt("MotionSense zero-shot (6-way, all 24 subjects, never trained on)",
                 res["motionsense_zeroshot"], names))
+        res["motionsense_fewshot"] = few_shot(emb, y, subj, len(names))
+        log("MotionSense few-shot (prototypes from k windows/class of subjects 1-12, "
+            "evaluated on subjects 13-24, mean of 10 draws): " +
+            ", ".join(f"k={k}: macro-F1 {v['macro_f1']:.4f} acc {v['accuracy']:.4f}"
+                      for k, v in res["motionsense_fewshot"].items()))
     return res
 
 
@@ -107,12 +134,17 @@ def main(argv=None):
     ap.add_argument("--ckpt", default="Models/checkpoints/default/checkpoint.pt")
     ap.add_argument("--onnx", default=None, help="evaluate this ONNX encoder instead of the torch one")
     ap.add_argument("--no-motionsense", action="store_true")
+    ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
     a = ap.parse_args(argv)
     torch.set_num_threads(2)
     t0 = time.time()
     model, _ = load_checkpoint(a.ckpt)
     enc = OnnxEncoder(a.onnx, model.encoder.cfg) if a.onnx else None
-    evaluate_all(model, motionsense=not a.no_motionsense, encoder=enc)
+    res = evaluate_all(model, motionsense=not a.no_motionsense, encoder=enc)
+    if a.json:
+        import json
+        with open(a.json, "w") as f:
+            json.dump(res, f, indent=1)
     print(f"evaluation wall time {time.time() - t0:.1f} s")
 
 
