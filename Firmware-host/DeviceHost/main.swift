@@ -33,7 +33,7 @@ struct DeviceHost: ParsableCommand {
     var seconds: Double = 30
 
     @Option(help: "Playback speed: 1 = real time, 10 = ten times faster, 0 = as fast as possible.")
-    var speed: Double = 0
+    var speed: Double = 20
 
     @Option(help: "Inject a FIFO overflow by stalling the reader this many seconds into the run (0 = none).")
     var stallAt: Double = 0

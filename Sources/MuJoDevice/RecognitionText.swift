@@ -37,7 +37,7 @@ public enum RecognitionText {
 
     /// The column titles; `withTruth` adds the column of the true activity (recordings with labels).
     public static func header(withTruth: Bool = false) -> String {
-        pad("time", 8) + (withTruth ? pad("truth", 17) : "") + pad("recognised", 18) + pad("cosine", 8) + pad("runners-up", 36) + "latency"
+        pad("time", 8) + (withTruth ? pad("truth", 17) : "") + pad("recognised", 18) + pad("cosine", 8) + pad("runners-up", 40) + "latency"
     }
 
     /// One line per recognition: time, [truth], best label [and a mark], cosine, the next two, latency.
@@ -49,7 +49,7 @@ public enum RecognitionText {
             others += (others.isEmpty ? "" : ", ") + recognizer.labelName(s.label) + " " + fixed(Double(s.cosine), 2)
         }
         return pad(time(r.endNanoseconds, origin: origin), 8) + (truth.map { pad($0, 17) } ?? "") + pad(best + (mark.isEmpty ? "" : " " + mark), 18)
-            + pad(r.top.0.map { fixed(Double($0.cosine), 3) } ?? "", 8) + pad(others, 36)
+            + pad(r.top.0.map { fixed(Double($0.cosine), 3) } ?? "", 8) + pad(others, 40)
             + fixed(Double(r.latencyNanoseconds) / 1e6, 2) + " ms"
     }
 
