@@ -29,7 +29,8 @@ LABELS_FORMAT = "mujo-labels/1"
 
 def _torch():
     import torch
-    torch.set_num_threads(2)
+    if torch.get_num_threads() > 2:
+        torch.set_num_threads(2)
     return torch
 
 

@@ -194,7 +194,7 @@ def main(argv=None):
     write_projection_from_checkpoint(os.path.join(a.out, "checkpoint.pt"),
                                      os.path.join(a.out, "text_projection.npz"),
                                      os.path.basename(os.path.normpath(a.out)))
-    log(f"training wall time {train_wall:.1f} s ({a.steps} steps, batch {a.batch}, {torch.get_num_threads()} threads)")
+    log(f"training wall time {train_wall:.1f} s ({a.steps} steps, batch {a.batch}, {a.threads} threads)")
     if not a.tiny:
         from .evaluate import evaluate_all
         res = evaluate_all(model, motionsense=True, log=log)
