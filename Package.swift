@@ -73,7 +73,7 @@ let package = Package(
             exclude: ["Vectors", "Fixtures"]
         ),
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
-        .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoEmulators"]),
+        .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
         .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoCore"]),
     ],

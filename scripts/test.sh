@@ -24,6 +24,10 @@ else
   step "real-kernel sensor test skipped: it needs root (apt-get, qemu image building)"
 fi
 
+step "allocation checks in an optimized build (invoke and the device loop allocate nothing)"
+swift build -c release --build-tests -Xswiftc -enable-testing
+swift test -c release --skip-build --disable-swift-testing --filter 'testInvokeAllocatesNothing|testSteadyStateAllocatesNothing'
+
 step "Swift tests"
 swift build --build-tests
 # XCTest only: the project has no Swift Testing suites, and its empty "0 tests" summary would close the log.

@@ -26,7 +26,12 @@ public struct WindowBuffer {
     /// call `advance()`).
     public mutating func append(_ t: Int64, _ frame: Frame) -> Bool {
         let c = channels.count
-        for (k, lane) in channels.enumerated() { data[filled * c + k] = frame[lane] }
+        let row = filled * c
+        channels.withUnsafeBufferPointer { lanes in
+            data.withUnsafeMutableBufferPointer { d in
+                for k in 0..<c { d[row + k] = frame[lanes[k]] }
+            }
+        }
         times[filled] = t
         filled += 1
         return filled == window

@@ -3,6 +3,7 @@ import Foundation
 @testable import MuJoDevice
 import MuJoCore
 import MuJoSensors
+import CMallocCounter
 
 /// A sensor that replays a fixed list of events, a few at a time.
 struct ScriptedSensor: MotionSensor {
@@ -113,6 +114,28 @@ final class DeviceLoopTests: XCTestCase {
             return true
         }
         XCTAssertEqual(log, ["start", "gap fifo-overflow", "window 3000000000"])
+    }
+
+    /// Optimized builds only: at -Onone unspecialized generic code (SIMD lanes, closures) allocates.
+    /// scripts/test.sh runs it with `swift test -c release`.
+    func testSteadyStateAllocatesNothingPerSampleOrWindow() throws {
+        #if DEBUG
+        throw XCTSkip("allocation-free only in optimized builds; run: swift test -c release --filter testSteadyStateAllocatesNothing")
+        #endif
+        XCTAssertEqual(malloc_counter_is_active(), 1)
+        var loop = try DeviceLoop(sensor: ScriptedSensor([], rate: 20), recognizer: try recognizer())
+        let events = stream(seconds: 60)
+        var windows = 0
+        let handle: (DeviceEvent) -> Bool = { e in
+            if case .recognition = e { windows += 1 }
+            return true
+        }
+        for e in events[0..<100] { _ = loop.process(e, now: { 0 }, handle: handle) } // warm-up
+        malloc_counter_start()
+        for e in events[100...] { _ = loop.process(e, now: { 0 }, handle: handle) }
+        let allocations = malloc_counter_stop()
+        XCTAssertGreaterThan(windows, 60)
+        XCTAssertEqual(allocations, 0, "the device loop allocated while resampling, windowing and classifying")
     }
 
     func testModelNeedingGyroscopeIsRefusedWithoutOne() throws {

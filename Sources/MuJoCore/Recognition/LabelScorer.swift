@@ -13,6 +13,7 @@ public struct LabelScore: Equatable {
 public struct LabelScorer {
     public let table: LabelTable
     private let unit: [Float]   // [labels × dim], each row of norm 1
+    private let thresholds: [Float] // per label; −∞ when the label has none
 
     public init(table: LabelTable) {
         self.table = table
@@ -24,6 +25,7 @@ public struct LabelScorer {
             for (j, v) in label.embedding.enumerated() { unit[i * table.dimension + j] = v * inv }
         }
         self.unit = unit
+        thresholds = table.labels.map { $0.threshold ?? -Float.infinity }
     }
 
     /// Cosine of `embedding` (dimension `table.dimension`) with every label, into `scores`
@@ -35,20 +37,23 @@ public struct LabelScorer {
         for j in 0..<d { ss += embedding[j] * embedding[j] }
         let inv = ss > 0 ? 1 / ss.squareRoot() : 0
         var n = 0
+        let labels = thresholds.count
         unit.withUnsafeBufferPointer { u in
-            for i in 0..<table.labels.count {
-                var dot: Float = 0
-                for j in 0..<d { dot += u[i * d + j] * embedding[j] }
-                let cosine = dot * inv
-                if let t = table.labels[i].threshold, cosine < t { continue }
-                // Insertion into the sorted prefix: label counts are small.
-                var k = n
-                while k > 0 && scores[k - 1].cosine < cosine {
-                    scores[k] = scores[k - 1]
-                    k -= 1
+            thresholds.withUnsafeBufferPointer { thr in
+                for i in 0..<labels {
+                    var dot: Float = 0
+                    for j in 0..<d { dot += u[i * d + j] * embedding[j] }
+                    let cosine = dot * inv
+                    if cosine < thr[i] { continue }
+                    // Insertion into the sorted prefix: label counts are small.
+                    var k = n
+                    while k > 0 && scores[k - 1].cosine < cosine {
+                        scores[k] = scores[k - 1]
+                        k -= 1
+                    }
+                    scores[k] = LabelScore(label: i, cosine: cosine)
+                    n += 1
                 }
-                scores[k] = LabelScore(label: i, cosine: cosine)
-                n += 1
             }
         }
         return n
