@@ -85,7 +85,6 @@ struct DeviceHost: ParsableCommand {
             case .started(let odr):
                 print(RecognitionText.pad("", 8) + "sensor started at \(odr) Hz")
             case .gap(let g):
-                stats.gaps += 1
                 print(RecognitionText.gap(g))
             case .restarted(let t):
                 print(RecognitionText.time(t) + "  samples too far apart; the window starts again")
@@ -121,7 +120,7 @@ struct DeviceHost: ParsableCommand {
 }
 
 struct Summary {
-    var windows = 0, judged = 0, correct = 0, gaps = 0
+    var windows = 0, judged = 0, correct = 0
     var latencySum: Int64 = 0, latencyMax: Int64 = 0
     mutating func add(truth: String?, recognised: String, latency: Int64) {
         windows += 1
@@ -131,6 +130,6 @@ struct Summary {
     }
 }
 
-func fixed(_ v: Float, _ digits: Int) -> String { String(format: "%.\(digits)f", Double(v)) }
+func fixed(_ v: Float, _ digits: Int) -> String { RecognitionText.fixed(Double(v), digits) }
 
 DeviceHost.main()

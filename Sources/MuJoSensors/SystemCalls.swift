@@ -113,31 +113,18 @@ public let i2cFunctionSMBusReadBlock: UInt64 = 0x0400_0000
 extension SystemCalls {
     /// Reads a whole small file (sysfs attribute) and returns it without the trailing newline.
     public func readText(_ path: String) throws(Errno) -> String {
-        let fd = try open(path, .readOnly)
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 256)
-        while true {
-            var failure: Errno? = nil
-            let n = chunk.withUnsafeMutableBytes { (b) -> Int in
-                do throws(Errno) { return try read(fd, into: b) } catch { failure = error; return -1 }
-            }
-            if let failure { throw failure }
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > 1 << 20 { break }
-        }
+        var bytes = try readBytes(path, limit: 1 << 20)
         while let last = bytes.last, last == 10 || last == 13 || last == 32 { bytes.removeLast() }
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Reads a whole file as bytes (used by CSV replay).
-    public func readBytes(_ path: String) throws(Errno) -> [UInt8] {
+    /// Reads a whole file as bytes (CSV replay, sysfs), stopping once more than `limit` bytes are in.
+    public func readBytes(_ path: String, limit: Int = Int.max) throws(Errno) -> [UInt8] {
         let fd = try open(path, .readOnly)
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while bytes.count <= limit {
             var failure: Errno? = nil
             let n = chunk.withUnsafeMutableBytes { (b) -> Int in
                 do throws(Errno) { return try read(fd, into: b) } catch { failure = error; return -1 }

@@ -75,8 +75,9 @@ public struct EvalCommand: ParsableCommand {
         var result: [String: Any] = ["name": name, "model": model, "windows": data.shape[0], "labels": names,
                                      "chance_accuracy": 1.0 / Double(names.count)]
         let start = Date()
+        let labelEmbeddings = table.labels.map(\.embedding)
         let q = embed(ModelRunner(model: int8Model), data)
-        let qPred = q.map { Evaluation.nearest($0, prototypes: table.labels.map(\.embedding)) }
+        let qPred = q.map { Evaluation.nearest($0, prototypes: labelEmbeddings) }
         let qm = Evaluation.metrics(targets: targetIdx, predictions: qPred)
         result["int8"] = json(qm, names)
         print("\(name): \(data.shape[0]) windows, \(names.count) labels (chance accuracy \(pct(1.0 / Double(names.count))))")
@@ -87,11 +88,12 @@ public struct EvalCommand: ParsableCommand {
             let imported = try ONNXImporter.load(path: floatEncoder, inputSpec: spec, labels: table)
             let fe = embed(imported.runner(), data)
             f = fe
-            let fm = Evaluation.metrics(targets: targetIdx, predictions: fe.map { Evaluation.nearest($0, prototypes: table.labels.map(\.embedding)) })
+            let fPred = fe.map { Evaluation.nearest($0, prototypes: labelEmbeddings) }
+            let fm = Evaluation.metrics(targets: targetIdx, predictions: fPred)
             result["float"] = json(fm, names)
             print(row("float", fm))
             let cos = zip(fe, q).map { Double(Evaluation.cosine($0, $1)) }
-            let flips = zip(fe, q).filter { Evaluation.nearest($0, prototypes: table.labels.map(\.embedding)) != Evaluation.nearest($1, prototypes: table.labels.map(\.embedding)) }.count
+            let flips = zip(fPred, qPred).filter { $0 != $1 }.count
             let fidelity: [String: Any] = ["cosine_mean": cos.reduce(0, +) / Double(cos.count), "cosine_p01": Evaluation.quantile(cos, 0.01),
                                            "label_flips": Double(flips) / Double(cos.count)]
             result["fidelity"] = fidelity

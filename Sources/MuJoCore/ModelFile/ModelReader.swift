@@ -5,13 +5,13 @@
 public enum ModelReader {
     public static func parse(_ bytes: [UInt8]) throws(ModelError) -> ModelDescription {
         let sections = try readHeaderAndTable(bytes)
-        var strings = StringsSection(bytes: bytes, range: sections.range(.strings))
+        let strings = StringsSection(bytes: bytes, range: sections.range(.strings))
         let dataRange = sections.range(.data)
         let spec = try readInputSpec(bytes, sections.range(.inputSpec))
-        let tensors = try readTensors(bytes, sections.range(.tensors), strings: &strings, data: dataRange)
+        let tensors = try readTensors(bytes, sections.range(.tensors), strings: strings, data: dataRange)
         let (ops, inputs, outputs) = try readGraph(bytes, sections.range(.graph))
-        let labels = try readLabels(bytes, sections.range(.labels), strings: &strings)
-        let provenance = try readProvenance(bytes, sections.range(.provenance), strings: &strings)
+        let labels = try readLabels(bytes, sections.range(.labels), strings: strings)
+        let provenance = try readProvenance(bytes, sections.range(.provenance), strings: strings)
         let model = ModelDescription(tensors: tensors, ops: ops, inputs: inputs, outputs: outputs,
                                      inputSpec: spec, labels: labels, provenance: provenance)
         try GraphValidator.validate(model)
@@ -135,7 +135,7 @@ public enum ModelReader {
                          gravity: gravity, sign: sign, mean: mean, std: std)
     }
 
-    static func readTensors(_ bytes: [UInt8], _ range: Range<Int>, strings: inout StringsSection, data: Range<Int>) throws(ModelError) -> [TensorDescription] {
+    static func readTensors(_ bytes: [UInt8], _ range: Range<Int>, strings: StringsSection, data: Range<Int>) throws(ModelError) -> [TensorDescription] {
         var r = ByteReader(bytes, start: range.lowerBound, end: range.upperBound)
         guard let count32 = r.u32(), r.skip(4) else {
             throw ModelError(.truncated, section: "TENS", offset: range.lowerBound, "section is too short for its count")
@@ -248,7 +248,7 @@ public enum ModelReader {
         return (ops, inputs, outputs)
     }
 
-    static func readLabels(_ bytes: [UInt8], _ range: Range<Int>, strings: inout StringsSection) throws(ModelError) -> LabelTable {
+    static func readLabels(_ bytes: [UInt8], _ range: Range<Int>, strings: StringsSection) throws(ModelError) -> LabelTable {
         var r = ByteReader(bytes, start: range.lowerBound, end: range.upperBound)
         guard let count = r.u32(), let dim = r.u32(), let encOff = r.u32(), let encLen = r.u32() else {
             throw ModelError(.truncated, section: "LABL", offset: range.lowerBound, "section ends inside its header")
@@ -281,7 +281,7 @@ public enum ModelReader {
         return LabelTable(textEncoder: encoder, dimension: d, labels: labels)
     }
 
-    static func readProvenance(_ bytes: [UInt8], _ range: Range<Int>, strings: inout StringsSection) throws(ModelError) -> [ProvenanceEntry] {
+    static func readProvenance(_ bytes: [UInt8], _ range: Range<Int>, strings: StringsSection) throws(ModelError) -> [ProvenanceEntry] {
         var r = ByteReader(bytes, start: range.lowerBound, end: range.upperBound)
         guard let count = r.u32(), r.skip(4), Int(count) * ModelFormat.provenanceEntrySize == r.remaining else {
             throw ModelError(.truncated, section: "PROV", offset: range.lowerBound, "entry count does not match the section size \(range.count)")
