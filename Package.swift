@@ -1,17 +1,28 @@
 // swift-tools-version:6.0
 //
 // MuJo Edge: an int8 IMU-encoder runtime that recognises activities on the wearable itself.
+// docs/architecture.md draws this map with the life of a window through it.
 //
-// Target map (the core builds as Embedded Swift; host-only targets are marked):
-//   CMuJoSystem     C: the few system headers the core needs (libi2c, ioctl, poll, clock) and
-//                   wrappers for variadic calls Swift cannot make (open, ioctl). Links i2c, openblas, m.
-//   MuJoCore        model file, int8/float kernels, interpreter, label scoring. No Foundation.
-//   MuJoSensors     accelerometer drivers (I²C via libi2c, Linux IIO), CSV replay. No Foundation.
-//   MuJoEmulators   Firmware-host: register-level chip emulators and fake IIO trees for tests.
-//   MuJoTools       HOST ONLY: the `mujo` CLI's commands (Foundation + swift-argument-parser).
-//   mujo            HOST ONLY: the CLI entry point.
-//   mujo-selftest   an Embedded-Swift-compatible self-test executable (see cross/embedded-selftest.sh).
-//   CMallocCounter  TESTS ONLY: malloc interposer that counts allocations made on one thread.
+// ON THE BOARD (compiled as Embedded Swift in CI: no Foundation, no existentials, typed throws)
+//   CMuJoSystem     C: system headers and wrappers for calls Swift cannot make (variadic open/ioctl,
+//                   errno). Links libi2c and libm, nothing else.
+//   MuJoSystem      the one seam to the operating system (`SystemCalls`, `Errno`) and the small
+//                   text formatting every module shares.
+//   MuJoCore        model file reader and loader, int8/float reference kernels and their variants,
+//                   interpreter, label scoring. Pure computation plus the model loader.
+//   MuJoSensors     accelerometer drivers (I²C via libi2c, Linux IIO), CSV replay.
+//   MuJoDevice      the device loop: resampler, windows, recognizer.
+//   mujo-selftest   the Embedded self-test executable (cross/embedded-selftest.sh).
+// HOST ONLY (Foundation, swift-argument-parser, OpenBLAS allowed; never linked into the board)
+//   CMuJoBLAS       C: OpenBLAS's cblas.h. Links libopenblas.
+//   MuJoHostCore    what builds and measures models: ModelWriter, lookup-table generation, scale →
+//                   multiplier conversion, model statistics, float GEMM kernels (`KernelSet.host`).
+//   MuJoONNX        ONNX import (swift-protobuf), calibration, int8 model construction, fidelity.
+//   MuJoTools, mujo the `mujo` CLI.
+//   MuJoEmulators, mujo-device-host, mujo-kernel-check   Firmware-host: emulators, the demo, the
+//                   real-kernel check.
+// TESTS ONLY
+//   CMallocCounter  malloc interposer that counts allocations made on one thread.
 import PackageDescription
 
 let package = Package(
@@ -29,53 +40,52 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
-        .target(
-            name: "CMuJoSystem",
-            linkerSettings: [
-                .linkedLibrary("i2c"),
-                .linkedLibrary("openblas"),
-                .linkedLibrary("m"),
-            ]
-        ),
-        .target(name: "CMallocCounter"),
-        .target(name: "MuJoCore", dependencies: ["CMuJoSystem"]),
-        .target(name: "MuJoSensors", dependencies: ["CMuJoSystem"]),
+        // ---- on the board ----
+        .target(name: "CMuJoSystem", linkerSettings: [.linkedLibrary("i2c"), .linkedLibrary("m")]),
+        .target(name: "MuJoSystem", dependencies: ["CMuJoSystem"]),
+        .target(name: "MuJoCore", dependencies: ["MuJoSystem", "CMuJoSystem"]),
+        .target(name: "MuJoSensors", dependencies: ["MuJoSystem", "CMuJoSystem"]),
         .target(name: "MuJoDevice", dependencies: ["MuJoCore", "MuJoSensors"]),
-        .target(
-            name: "MuJoEmulators",
-            dependencies: ["MuJoSensors", "CMuJoSystem"],
-            path: "Firmware-host/Emulators"
-        ),
-        // HOST ONLY: ONNX import (swift-protobuf), calibration, int8 model construction, fidelity report.
+        .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore", "MuJoSystem", "MuJoSensors", "MuJoDevice"]),
+
+        // ---- host only ----
+        .target(name: "CMuJoBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "MuJoHostCore", dependencies: ["MuJoCore", "CMuJoBLAS"]),
         .target(
             name: "MuJoONNX",
-            dependencies: ["MuJoCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: ["MuJoCore", "MuJoHostCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .target(
             name: "MuJoTools",
             dependencies: [
-                "MuJoCore", "MuJoSensors", "MuJoDevice", "MuJoONNX",
+                "MuJoCore", "MuJoHostCore", "MuJoSensors", "MuJoDevice", "MuJoONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "mujo", dependencies: ["MuJoTools"]),
-        .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore"]),
-        // HOST ONLY: the device loop against emulated sensors and real recordings (the demo).
+        .target(
+            name: "MuJoEmulators",
+            dependencies: ["MuJoSensors", "MuJoSystem", "CMuJoSystem"],
+            path: "Firmware-host/Emulators"
+        ),
         .executableTarget(
             name: "MuJoDeviceHost",
             dependencies: ["MuJoDevice", "MuJoEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Firmware-host/DeviceHost"
         ),
         .executableTarget(name: "MuJoKernelCheck", dependencies: ["MuJoSensors"], path: "Firmware-host/KernelCheck"),
+
+        // ---- tests ----
+        .target(name: "CMallocCounter"),
         .testTarget(
             name: "MuJoCoreTests",
-            dependencies: ["MuJoCore", "CMallocCounter"],
+            dependencies: ["MuJoCore", "MuJoHostCore", "CMallocCounter"],
             exclude: ["Vectors", "Fixtures"]
         ),
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
-        .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoEmulators", "CMallocCounter"]),
+        .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoHostCore", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
-        .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoCore"]),
+        .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoHostCore", "MuJoCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the core as Embedded Swift for this host (the toolchain ships an embedded stdlib for
-# x86_64-unknown-linux-gnu) and runs the self-test. It proves the core stays Foundation-free and
-# existential-free, and that the embedded build computes the same int8 bits as numpy.
+# Builds everything the board links — MuJoSystem, MuJoCore, MuJoSensors, MuJoDevice — as Embedded
+# Swift for this host (the toolchain ships an embedded stdlib for x86_64-unknown-linux-gnu) and
+# runs the self-test. It proves that code stays Foundation-free and existential-free, links no
+# OpenBLAS, and computes the same int8 bits as numpy.
 # object-outliner is disabled: in Swift 6.3.1 Embedded release builds, outlined constant arrays get
 # per-module numbered symbol names and the linker keeps one copy per name, so one module can end up
 # reading another's constants (seen with MuJoSensors' chip tables; see Firmware-host/kernel-test/README.md).
@@ -15,4 +16,9 @@ swift build -c release --product mujo-selftest --scratch-path .build-embedded \
   -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
   -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=object-outliner \
   -Xlinker -L"$embedded_lib" -Xlinker -lswiftUnicodeDataTables
-MUJO_ROOT="$PWD" ./.build-embedded/release/mujo-selftest
+binary=./.build-embedded/release/mujo-selftest
+# The board links no BLAS: no cblas_ symbol, no libopenblas in NEEDED.
+if nm "$binary" | grep -q 'cblas_'; then echo "error: the embedded self-test references cblas_ symbols" >&2; exit 1; fi
+if readelf -d "$binary" | grep -q 'libopenblas'; then echo "error: the embedded self-test links libopenblas" >&2; exit 1; fi
+echo "no cblas_ symbol and no libopenblas in NEEDED: $(readelf -d "$binary" | grep -o 'Shared library: \[[^]]*\]' | tr '\n' ' ')"
+MUJO_ROOT="$PWD" "$binary"

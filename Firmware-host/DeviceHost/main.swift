@@ -83,7 +83,7 @@ struct DeviceHost: ParsableCommand {
             }
             switch event {
             case .started(let odr):
-                print(RecognitionText.pad("", 8) + "sensor started at \(odr) Hz")
+                print(TextFormat.pad("", 8) + "sensor started at \(odr) Hz")
             case .gap(let g):
                 print(RecognitionText.gap(g))
             case .restarted(let t):
@@ -130,6 +130,6 @@ struct Summary {
     }
 }
 
-func fixed(_ v: Float, _ digits: Int) -> String { RecognitionText.fixed(Double(v), digits) }
+func fixed(_ v: Float, _ digits: Int) -> String { TextFormat.fixed(Double(v), digits) }
 
 DeviceHost.main()

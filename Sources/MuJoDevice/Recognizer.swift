@@ -18,7 +18,8 @@ public final class Recognizer {
     private let inputCount: Int
     public private(set) var scoreCount = 0
 
-    public init(model: ModelDescription) throws(RecognizerError) {
+    /// `kernels`: the kernel variants to run (default: the best this build and CPU have).
+    public init(model: ModelDescription, kernels: KernelSet = .best) throws(RecognizerError) {
         let spec = model.inputSpec
         guard model.inputs.count == 1, model.outputs.count == 1 else {
             throw RecognizerError("the model has \(model.inputs.count) inputs and \(model.outputs.count) outputs; a recognizer needs one window in and one embedding out")
@@ -35,7 +36,7 @@ public final class Recognizer {
         }
         self.model = model
         self.spec = spec
-        interpreter = Interpreter(model: model)
+        interpreter = Interpreter(model: model, kernels: kernels)
         scorer = LabelScorer(table: model.labels)
         inputCount = inTensor.elementCount
         input = .allocate(capacity: inputCount)

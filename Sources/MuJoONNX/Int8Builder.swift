@@ -13,6 +13,7 @@
 //            s_x / (T · s_y) (meanPool), addS8Multipliers (add)
 //   LayerNorm γ/β/eps_q and the GELU / softmax tables: MuJoCore's LookupTables and `layerNormHost`.
 import MuJoCore
+import MuJoHostCore
 
 public struct Int8BuildOptions {
     /// Per-output-channel weight scales (the spec); false = one scale for all channels (to compare).

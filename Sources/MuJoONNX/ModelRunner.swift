@@ -1,6 +1,7 @@
 // HOST ONLY. Runs a float32 or int8 MuJo model on windows given in the ONNX layout `[C, T]`
 // (as `.npy` calibration files hold them) and reads any tensor back as floats.
 import MuJoCore
+import MuJoHostCore
 
 public final class ModelRunner {
     public let model: ModelDescription
@@ -11,7 +12,7 @@ public final class ModelRunner {
     /// `preserveIntermediates` keeps every tensor readable after `run` (calibration, per-layer SQNR).
     public init(model: ModelDescription, preserveIntermediates: Bool = false) {
         self.model = model
-        interpreter = Interpreter(model: model, preserveIntermediates: preserveIntermediates)
+        interpreter = Interpreter(model: model, kernels: .host, preserveIntermediates: preserveIntermediates)
         let shape = model.tensors[model.inputs[0]].shape
         window = shape[0]
         channels = shape[1]
@@ -31,18 +32,9 @@ public final class ModelRunner {
 
     /// Tensor `id` as floats (int8 dequantized with its scale and zero point).
     public func tensor(_ id: Int) -> [Float] {
-        let t = model.tensors[id]
-        let p = interpreter.tensorPointer(id)
-        switch t.dataType {
-        case .float32: return Array(UnsafeBufferPointer(start: p.assumingMemoryBound(to: Float.self), count: t.elementCount))
-        case .int8:
-            let q = t.quantization!
-            let src = p.assumingMemoryBound(to: Int8.self)
-            return (0..<t.elementCount).map { (Float(Int32(src[$0]) - q.zeroPoint)) * q.scale }
-        case .int32:
-            let src = p.assumingMemoryBound(to: Int32.self)
-            return (0..<t.elementCount).map { Float(src[$0]) }
-        }
+        var out = [Float](repeating: 0, count: model.tensors[id].elementCount)
+        out.withUnsafeMutableBufferPointer { interpreter.readTensor(id, into: $0.baseAddress!) }
+        return out
     }
 }
 

@@ -1,10 +1,13 @@
-// Embedded Swift self-test: builds with `-enable-experimental-feature Embedded` (cross/embedded-selftest.sh)
+// Embedded Swift self-test (the core, sensors' system seam and the device layer): builds with `-enable-experimental-feature Embedded` (cross/embedded-selftest.sh)
 // and runs on the host or, cross-compiled, under qemu on ARM. It loads the committed small-graph model
 // (Tests/MuJoCoreTests/Fixtures), runs it and checks the int8 embedding against numpy's, bit for bit,
 // plus the rounding policy's hand-computed cases and the model loader's refusal of a damaged file.
-// Usage: mujo-selftest [REPO_ROOT]   (default: the source tree this binary was built from)
+// Usage: MUJO_ROOT=REPO_ROOT mujo-selftest   (default root: the source tree this binary was built from)
 import CMuJoSystem
 import MuJoCore
+import MuJoDevice
+import MuJoSensors
+import MuJoSystem
 
 mujo_stdout_line_buffered()
 
@@ -13,20 +16,14 @@ func check(_ ok: Bool, _ what: String) {
     if ok { passed += 1; print("PASS \(what)") } else { failed += 1; print("FAIL \(what)") }
 }
 
+let system = LinuxSystemCalls()
+
+/// A fixture's bytes through the same system-call seam the board program reads files with.
 func readFile(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, 4096, f) }
-        if n == 0 { break }
-        out.append(contentsOf: chunk[0..<n])
-    }
-    return out
+    do { return try system.readBytes(path) } catch { return nil }
 }
 
-/// The repository root: argv[1] if given (via the environment variable MUJO_ROOT), else this file's tree.
+/// The repository root: the environment variable MUJO_ROOT if set, else the source tree this binary was built from.
 func repoRoot() -> String {
     if let env = getenv("MUJO_ROOT") { return String(cString: env) }
     var path = #filePath
@@ -43,17 +40,24 @@ check(FixedPoint.isqrt(Int64.max) == 3_037_000_499, "isqrt(2^63-1)")
 
 // 2. The committed small graph, bit for bit.
 let fixtures = repoRoot() + "/Tests/MuJoCoreTests/Fixtures/"
-if let bytes = readFile(fixtures + "small-graph-int8.mujo"), let input = readFile(fixtures + "small-graph-input.f32"),
+let modelPath = fixtures + "small-graph-int8.mujo"
+if let bytes = readFile(modelPath), let input = readFile(fixtures + "small-graph-input.f32"),
    let expected = readFile(fixtures + "small-graph-expected.s8") {
     do {
-        let model = try ModelReader.parse(bytes)
+        let model = try ModelLoader.load(modelPath, system: system)
+        // The reference kernels and the best variants this build has: the same bits, numpy's.
+        for (name, kernels) in [("reference", KernelSet.reference), ("best", KernelSet.best)] {
+            let run = Interpreter(model: model, kernels: kernels)
+            input.withUnsafeBytes { run.inputPointer().copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            run.invoke()
+            let out = run.outputPointer().assumingMemoryBound(to: UInt8.self)
+            var same = expected.count == model.tensors[model.outputs[0]].byteCount
+            for i in 0..<expected.count where out[i] != expected[i] { same = false }
+            check(same, "small graph int8 embedding equals numpy's with the \(name) kernels (arena \(run.arenaBytes) B, constants \(run.constantBytes) B)")
+        }
         let interpreter = Interpreter(model: model)
         input.withUnsafeBytes { interpreter.inputPointer().copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         interpreter.invoke()
-        let out = interpreter.outputPointer().assumingMemoryBound(to: UInt8.self)
-        var same = expected.count == model.tensors[model.outputs[0]].byteCount
-        for i in 0..<expected.count where out[i] != expected[i] { same = false }
-        check(same, "small graph int8 embedding equals numpy's (arena \(interpreter.arenaBytes) B, constants \(interpreter.constantBytes) B)")
         var scores = [LabelScore](repeating: LabelScore(label: 0, cosine: 0), count: model.labels.labels.count)
         var embedding = [Float](repeating: 0, count: model.labels.dimension)
         embedding.withUnsafeMutableBufferPointer { interpreter.readOutput(into: $0.baseAddress!) }
@@ -61,6 +65,16 @@ if let bytes = readFile(fixtures + "small-graph-int8.mujo"), let input = readFil
             scores.withUnsafeMutableBufferPointer { LabelScorer(table: model.labels).score(e.baseAddress!, into: $0.baseAddress!) }
         }
         check(n >= 1 && scores[0].cosine >= -1 && scores[0].cosine <= 1, "label scoring returns a cosine")
+        // The device layer on the same model: the recognizer prepares and labels a window.
+        do {
+            let recognizer = try Recognizer(model: model)
+            var window = [Float](repeating: 0, count: model.inputSpec.window * model.inputSpec.channels.count)
+            for i in 0..<window.count { window[i] = Float(i % 7) * 0.25 - 0.5 }
+            let n = window.withUnsafeBufferPointer { recognizer.classify($0.baseAddress!) }
+            check(n >= 1 && recognizer.labelName(recognizer.score(0).label).count > 0, "the device recognizer labels a window (\(n) labels pass)")
+        } catch {
+            check(false, "the device recognizer prepares: \(error.description)")
+        }
     } catch {
         check(false, "small graph loads: \(error.description)")
     }

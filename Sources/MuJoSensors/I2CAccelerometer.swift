@@ -351,16 +351,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         let n = frames.count
         let p = period
         for i in 0..<n {
-            let anchored = readTime - Int64(n - 1 - i) * p
-            var ts: Int64
-            if let last = lastTimestamp {
-                let expected = last + p
-                ts = expected + (anchored - expected) / 16
-                if ts > readTime { ts = readTime }
-                if ts <= last { ts = last + 1 }
-            } else {
-                ts = max(anchored, floorTimestamp)
-            }
+            let ts = FIFOTimestamps.next(after: lastTimestamp, index: i, count: n, readTime: readTime, period: p, floor: floorTimestamp)
             lastTimestamp = ts
             let f = frames[i]
             let a = SIMD3<Float>(Float(f.accel.x), Float(f.accel.y), Float(f.accel.z)) * setup.accelScale

@@ -341,15 +341,7 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
                     statistics.gaps += 1
                 }
             } else {
-                let anchored = readTime - Int64(count - 1 - r) * period
-                if let last = lastTimestamp {
-                    let expected = last + period
-                    t = expected + (anchored - expected) / 16
-                    if t > readTime { t = readTime }
-                    if t <= last { t = last + 1 }
-                } else {
-                    t = anchored
-                }
+                t = FIFOTimestamps.next(after: lastTimestamp, index: r, count: count, readTime: readTime, period: period)
             }
             lastTimestamp = t
             var sample = MotionSample(timestampNanoseconds: t, acceleration: SIMD3<Float>(Float(a.x), Float(a.y), Float(a.z)))

@@ -36,8 +36,8 @@ public enum SensorError: Error, Equatable {
         switch self {
         case .cannotOpen(let path, let e):
             var hint = "check the path exists and that you may read it"
-            if e.code == 13 { hint = "run as root or add the user to the i2c group (sudo usermod -aG i2c $USER)" }
-            if e.code == 2 && path.hasPrefix("/dev/i2c") {
+            if e == .permissionDenied { hint = "run as root or add the user to the i2c group (sudo usermod -aG i2c $USER)" }
+            if e == .noEntry && path.hasPrefix("/dev/i2c") {
                 hint = "enable I²C (raspi-config → Interface Options → I2C, or dtparam=i2c_arm=on) and run `modprobe i2c-dev`"
             }
             return "cannot open \(path): \(e.name); \(hint)"
@@ -51,7 +51,7 @@ public enum SensorError: Error, Equatable {
         case .wrongChip(let bus, let address, let register, let found, let expected):
             return "device \(hex(address)) on \(bus) has \(hex(found)) in identity register \(hex(register)), expected \(expected); choose the right chip or address (mujo probe lists what answers)"
         case .adapterTooLimited(let bus, let funcs):
-            return "I²C adapter \(bus) supports neither I2C_RDWR nor SMBus block reads (I2C_FUNCS \(hex64(funcs))); use another bus or the IIO driver"
+            return "I²C adapter \(bus) supports neither I2C_RDWR nor SMBus block reads (I2C_FUNCS \(hex(funcs))); use another bus or the IIO driver"
         case .io(let op, let e):
             return "\(op) failed: \(e.name); check the wiring and pull-ups, then retry"
         case .deviceVanished(let bus, let address, let seconds):
@@ -71,18 +71,4 @@ public enum SensorError: Error, Equatable {
             return "\(path):\(line):\(column): \(problem)"
         }
     }
-}
-
-/// "0x68"-style formatting (two hex digits).
-public func hex(_ value: UInt8) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-    return "0x" + String(digits[Int(value >> 4)]) + String(digits[Int(value & 15)])
-}
-
-func hex64(_ value: UInt64) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-    var s = ""
-    var v = value
-    repeat { s = String(digits[Int(v & 15)]) + s; v >>= 4 } while v != 0
-    return "0x" + s
 }

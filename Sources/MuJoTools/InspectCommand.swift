@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import MuJoCore
+import MuJoHostCore
 
 public struct InspectCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(

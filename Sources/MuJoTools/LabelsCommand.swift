@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import MuJoCore
+import MuJoHostCore
 import MuJoONNX
 
 public struct LabelsCommand: ParsableCommand {

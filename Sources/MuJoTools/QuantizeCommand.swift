@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import MuJoCore
+import MuJoHostCore
 import MuJoONNX
 
 public struct QuantizeCommand: ParsableCommand {

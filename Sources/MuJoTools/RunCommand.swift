@@ -69,7 +69,7 @@ public struct RunCommand: ParsableCommand {
         var loop: DeviceLoop<Sensor>
         do { loop = try DeviceLoop(sensor: sensor, recognizer: recognizer) } catch { throw CommandFailure(error.description) }
         let spec = recognizer.spec
-        print("\(model): \(recognizer.model.labels.labels.count) labels, windows of \(spec.window) samples at \(RecognitionText.fixed(Double(spec.sampleRateHz), 1)) Hz; source: \(source)")
+        print("\(model): \(recognizer.model.labels.labels.count) labels, windows of \(spec.window) samples at \(TextFormat.fixed(Double(spec.sampleRateHz), 1)) Hz; source: \(source)")
         print(RecognitionText.header())
         var origin: Int64? = nil
         let limit = seconds > 0 ? Int64(seconds * 1e9) : Int64.max
@@ -77,7 +77,7 @@ public struct RunCommand: ParsableCommand {
             try loop.run(now: { Int64(DispatchTime.now().uptimeNanoseconds) }) { event in
                 switch event {
                 case .started(let odr):
-                    print("sensor running at \(RecognitionText.fixed(odr, 1)) Hz")
+                    print("sensor running at \(TextFormat.fixed(odr, 1)) Hz")
                 case .gap(let g):
                     if origin == nil { origin = g.startNanoseconds }
                     print(RecognitionText.gap(g, origin: origin!))

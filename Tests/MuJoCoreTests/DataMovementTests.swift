@@ -1,5 +1,6 @@
 import XCTest
 @testable import MuJoCore
+import MuJoHostCore
 
 /// Transpose, Reshape, Concat and ReLU through the interpreter, against hand-written results.
 final class DataMovementTests: XCTestCase {

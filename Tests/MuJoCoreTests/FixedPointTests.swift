@@ -1,5 +1,6 @@
 import XCTest
 @testable import MuJoCore
+import MuJoHostCore
 
 /// The rounding policy (docs/int8-spec.md) against hand-computed cases and the numpy vectors.
 final class FixedPointTests: XCTestCase {

@@ -1,7 +1,9 @@
 import XCTest
-@testable import MuJoCore
+import MuJoCore
+@testable import MuJoHostCore
 
-/// The OpenBLAS float kernels against the reference kernels, within `conv1dF32GemmTolerance`.
+/// The OpenBLAS float kernels against the reference kernels, within `conv1dF32GemmTolerance` and
+/// `fullyConnectedF32GemmTolerance`.
 final class GemmF32Tests: XCTestCase {
     struct LCG {
         var state: UInt64
@@ -11,11 +13,11 @@ final class GemmF32Tests: XCTestCase {
         }
     }
 
-    func assertWithin(_ a: [Float], _ b: [Float], _ what: String) {
+    func assertWithin(_ a: [Float], _ b: [Float], tolerance: Float, _ what: String) {
         XCTAssertEqual(a.count, b.count)
         var worst: Float = 0
         for i in 0..<a.count { worst = max(worst, abs(a[i] - b[i]) / (1 + abs(b[i]))) }
-        XCTAssertLessThanOrEqual(worst, conv1dF32GemmTolerance, what)
+        XCTAssertLessThanOrEqual(worst, tolerance, what)
     }
 
     func testConvMatchesReference() {
@@ -32,13 +34,13 @@ final class GemmF32Tests: XCTestCase {
                 let w = (0..<(cout * k * cin)).map { _ in rng.next() }
                 let b = (0..<cout).map { _ in rng.next() }
                 var ref = [Float](repeating: 0, count: g.timeOut * cout), opt = ref
-                var scratch = [Float](repeating: .nan, count: max(conv1dF32GemmScratchCount(g), 1))
+                var scratch = [Float](repeating: .nan, count: max(OpenBLASKernels.conv1dF32ScratchBytes(g) / 4, 1))
                 conv1dF32(input: x, weights: w, bias: b, output: &ref, geometry: g, activation: act)
-                conv1dF32Gemm(input: x, weights: w, bias: b, output: &opt, geometry: g, activation: act, scratch: &scratch)
-                assertWithin(opt, ref, "conv \(tin)x\(cin)→\(cout) k\(k) s\(s) d\(d) p\(pl)/\(pr) \(act)")
+                OpenBLASKernels.conv1dF32(input: x, weights: w, bias: b, output: &opt, geometry: g, activation: act, scratch: &scratch)
+                assertWithin(opt, ref, tolerance: conv1dF32GemmTolerance, "conv \(tin)x\(cin)→\(cout) k\(k) s\(s) d\(d) p\(pl)/\(pr) \(act)")
                 conv1dF32(input: x, weights: w, bias: nil, output: &ref, geometry: g, activation: act)
-                conv1dF32Gemm(input: x, weights: w, bias: nil, output: &opt, geometry: g, activation: act, scratch: &scratch)
-                assertWithin(opt, ref, "conv without bias")
+                OpenBLASKernels.conv1dF32(input: x, weights: w, bias: nil, output: &opt, geometry: g, activation: act, scratch: &scratch)
+                assertWithin(opt, ref, tolerance: conv1dF32GemmTolerance, "conv without bias")
             }
         }
     }
@@ -51,16 +53,17 @@ final class GemmF32Tests: XCTestCase {
             let b = (0..<o).map { _ in rng.next() }
             var ref = [Float](repeating: 0, count: rows * o), opt = ref
             fullyConnectedF32(input: x, weights: w, bias: b, output: &ref, rows: rows, inputs: k, outputs: o, activation: .relu)
-            fullyConnectedF32Gemm(input: x, weights: w, bias: b, output: &opt, rows: rows, inputs: k, outputs: o, activation: .relu)
-            assertWithin(opt, ref, "fc \(rows)x\(k)→\(o)")
+            OpenBLASKernels.fullyConnectedF32(input: x, weights: w, bias: b, output: &opt, rows: rows, inputs: k, outputs: o, activation: .relu)
+            assertWithin(opt, ref, tolerance: fullyConnectedF32GemmTolerance, "fc \(rows)x\(k)→\(o)")
         }
     }
 
     func testScratchSize() {
         let pw = Conv1DGeometry(timeIn: 48, channelsIn: 32, channelsOut: 32, kernelSize: 1)
-        XCTAssertEqual(conv1dF32GemmScratchCount(pw), 0)
+        XCTAssertEqual(OpenBLASKernels.conv1dF32ScratchBytes(pw), 0)
         let c = Conv1DGeometry(timeIn: 96, channelsIn: 16, channelsOut: 32, kernelSize: 3, stride: 2, padLeft: 1, padRight: 1)
-        XCTAssertEqual(conv1dF32GemmScratchCount(c), 48 * 3 * 16)
-        XCTAssertFalse(conv1dF32GemmApplies(Conv1DGeometry(timeIn: 48, channelsIn: 32, channelsOut: 32, kernelSize: 5, groups: 32)))
+        XCTAssertEqual(OpenBLASKernels.conv1dF32ScratchBytes(c), 48 * 3 * 16 * 4)
+        // Grouped (depthwise) convolutions run the reference kernel: no scratch.
+        XCTAssertEqual(OpenBLASKernels.conv1dF32ScratchBytes(Conv1DGeometry(timeIn: 48, channelsIn: 32, channelsOut: 32, kernelSize: 5, groups: 32)), 0)
     }
 }

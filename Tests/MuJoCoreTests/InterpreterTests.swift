@@ -1,6 +1,7 @@
 import XCTest
 import CMallocCounter
 @testable import MuJoCore
+import MuJoHostCore
 
 /// Issue 2, acceptance 4: the small graph, written to bytes and read back, runs through the
 /// interpreter and matches numpy's int8 reference exactly and the float reference within tolerance;

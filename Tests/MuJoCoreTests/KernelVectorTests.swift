@@ -1,8 +1,10 @@
 import XCTest
 @testable import MuJoCore
+import MuJoHostCore
 
-/// Every reference kernel against the independent numpy implementation of docs/int8-spec.md:
-/// int8 kernels must agree bit for bit, float kernels within a stated tolerance.
+/// Every kernel against the independent numpy implementation of docs/int8-spec.md: int8 kernels —
+/// the reference and every variant listed in Kernels/KernelDispatch.swift — must agree bit for
+/// bit, float kernels within a stated tolerance.
 final class KernelVectorTests: XCTestCase {
     /// Float kernels accumulate in float32 while numpy used float64: allow a few ulps of the data.
     let floatTolerance: Float = 2e-5
@@ -20,14 +22,15 @@ final class KernelVectorTests: XCTestCase {
         for c in try cases("conv1d_s8.json", kernel: "conv1dS8") {
             let g = geometry(c)
             XCTAssertEqual([g.timeOut, g.channelsOut], c.expected.shape, c.name)
-            var y = [Int8](repeating: 0, count: c.expected.count)
             let bias = c.tensors["bias"]?.int32
             let io = QuantizedIO(inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
             let rq = c.requantTable()
-            withOptionalPointer(bias) { b in
-                conv1dS8(input: c.t("x").int8, weights: c.t("w").int8, bias: b, requant: rq, output: &y, geometry: g, io: io)
+            for v in KernelVariants.conv1dS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                var scratch = [UInt8](repeating: 0xA5, count: max(v.scratchBytes?(g) ?? 0, 1))
+                withOptionalPointer(bias) { b in v.function(c.t("x").int8, c.t("w").int8, b, rq, &y, g, io, &scratch) }
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
             }
-            assertEqualInt8(y, c.expected.int8, c.name)
         }
     }
 
@@ -44,13 +47,14 @@ final class KernelVectorTests: XCTestCase {
     func testFullyConnected() throws {
         for c in try cases("fully_connected_s8.json", kernel: "fullyConnectedS8") {
             let x = c.t("x"), w = c.t("w")
-            var y = [Int8](repeating: 0, count: c.expected.count)
             let io = QuantizedIO(inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            withOptionalPointer(c.tensors["bias"]?.int32) { b in
-                fullyConnectedS8(input: x.int8, weights: w.int8, bias: b, requant: c.requantTable(), output: &y,
-                                 rows: x.shape[0], inputs: x.shape[1], outputs: w.shape[0], io: io)
+            for v in KernelVariants.fullyConnectedS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                withOptionalPointer(c.tensors["bias"]?.int32) { b in
+                    v.function(x.int8, w.int8, b, c.requantTable(), &y, x.shape[0], x.shape[1], w.shape[0], io)
+                }
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
             }
-            assertEqualInt8(y, c.expected.int8, c.name)
         }
         for c in try cases("fully_connected_s8.json", kernel: "fullyConnectedF32") {
             let x = c.t("x"), w = c.t("w")
@@ -70,20 +74,24 @@ final class KernelVectorTests: XCTestCase {
             XCTAssertEqual(ms.flatMap { [$0.multiplier, $0.shift] },
                            [c.i32("mult_a"), c.i32("shift_a"), c.i32("mult_b"), c.i32("shift_b"), c.i32("mult_y"), c.i32("shift_y")], c.name)
             let a = c.t("a"), b = c.t("b")
-            var y = [Int8](repeating: 0, count: c.expected.count)
             let io = BinaryQuantizedIO(zeroPointA: c.i32("zp_a"), zeroPointB: c.i32("zp_b"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
             let rq = [c.i32("mult_a"), c.i32("shift_a"), c.i32("mult_b"), c.i32("shift_b"), c.i32("mult_y"), c.i32("shift_y")]
-            addS8(a.int8, b.int8, count: a.count, bCount: b.count, requant: rq, output: &y, io: io)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.addS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(a.int8, b.int8, a.count, b.count, rq, &y, io)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases("elementwise_s8.json", kernel: "mulS8") {
             let m = FixedPoint.quantizeMultiplier(Double(c.f("s_a")) * Double(c.f("s_b")) / Double(c.f("s_y")))!
             XCTAssertEqual([m.multiplier, m.shift], [c.i32("mult"), c.i32("shift")], c.name)
             let a = c.t("a"), b = c.t("b")
-            var y = [Int8](repeating: 0, count: c.expected.count)
             let io = BinaryQuantizedIO(zeroPointA: c.i32("zp_a"), zeroPointB: c.i32("zp_b"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            mulS8(a.int8, b.int8, count: a.count, bCount: b.count, requant: [c.i32("mult"), c.i32("shift")], output: &y, io: io)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.mulS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(a.int8, b.int8, a.count, b.count, [c.i32("mult"), c.i32("shift")], &y, io)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
     }
 
@@ -92,16 +100,20 @@ final class KernelVectorTests: XCTestCase {
             let table = LookupTables.elementwiseS8(scaleIn: c.f("s_x"), zeroPointIn: c.i32("zp_x"), scaleOut: c.f("s_y"),
                                                    zeroPointOut: c.i32("zp_y"), LookupTables.gelu)
             assertEqualInt8(table, c.t("table").int8, "\(c.name): Swift-built GELU table")
-            var y = [Int8](repeating: 0, count: c.expected.count)
-            lookupS8(c.t("x").int8, count: c.t("x").count, table: c.t("table").int8, output: &y)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.lookupS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(c.t("x").int8, c.t("x").count, c.t("table").int8, &y)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases("lut_s8.json", kernel: "softmaxS8") {
             XCTAssertEqual(LookupTables.softmaxExpS8(scaleIn: c.f("s_x")), c.t("exp_table").int32, "\(c.name): Swift-built exp table")
             let x = c.t("x")
-            var y = [Int8](repeating: 0, count: c.expected.count)
-            softmaxS8(x.int8, rows: x.shape[0], length: x.shape[1], expTable: c.t("exp_table").int32, output: &y)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.softmaxS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(x.int8, x.shape[0], x.shape[1], c.t("exp_table").int32, &y)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
     }
 
@@ -110,10 +122,12 @@ final class KernelVectorTests: XCTestCase {
             let x = c.t("x")
             let ch = x.shape[x.shape.count - 1]
             XCTAssertEqual(LookupTables.layerNormEpsilonS8(epsilon: c.f("eps"), channels: ch, scaleIn: c.f("s_x")), c.i32("eps_q"), c.name)
-            var y = [Int8](repeating: 0, count: c.expected.count)
-            layerNormS8(x.int8, rows: x.count / ch, channels: ch, gamma: c.t("gamma_q").int8, beta: c.t("beta_q").int32,
-                        requant: c.requantTable(), epsilon: c.i32("eps_q"), output: &y, inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"))
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.layerNormS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(x.int8, x.count / ch, ch, c.t("gamma_q").int8, c.t("beta_q").int32, c.requantTable(), c.i32("eps_q"), &y,
+                           c.i32("zp_x"), c.i32("zp_y"))
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases("layer_norm_s8.json", kernel: "layerNormF32") {
             let x = c.t("x")
@@ -128,29 +142,36 @@ final class KernelVectorTests: XCTestCase {
         let file = "pool_matmul_norm_s8.json"
         for c in try cases(file, kernel: "meanPoolS8") {
             let x = c.t("x")
-            var y = [Int8](repeating: 0, count: c.expected.count)
             let io = QuantizedIO(inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            meanPoolS8(x.int8, time: x.shape[0], channels: x.shape[1], requant: [c.i32("mult"), c.i32("shift")], output: &y, io: io)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.meanPoolS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(x.int8, x.shape[0], x.shape[1], [c.i32("mult"), c.i32("shift")], &y, io)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases(file, kernel: "batchMatMulS8") {
             let a = c.t("a"), b = c.t("b"), tb = c.p("transpose_b") == 1
-            var y = [Int8](repeating: 0, count: c.expected.count)
             let io = BinaryQuantizedIO(zeroPointA: c.i32("zp_a"), zeroPointB: c.i32("zp_b"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            batchMatMulS8(a.int8, b.int8, batches: a.shape[0], m: a.shape[1], k: a.shape[2], n: tb ? b.shape[1] : b.shape[2],
-                          transposeB: tb, requant: [c.i32("mult"), c.i32("shift")], output: &y, io: io)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.batchMatMulS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(a.int8, b.int8, a.shape[0], a.shape[1], a.shape[2], tb ? b.shape[1] : b.shape[2], tb, [c.i32("mult"), c.i32("shift")], &y, io)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases(file, kernel: "l2NormalizeS8") {
             let x = c.t("x")
-            var y = [Int8](repeating: 0, count: c.expected.count)
-            l2NormalizeS8(x.int8, rows: x.shape[0], length: x.shape[1], inputZeroPoint: c.i32("zp_x"), output: &y)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.l2NormalizeS8 {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(x.int8, x.shape[0], x.shape[1], c.i32("zp_x"), &y)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases(file, kernel: "quantizeF32ToS8") {
-            var y = [Int8](repeating: 0, count: c.expected.count)
-            quantizeF32ToS8(c.t("x").float, count: c.t("x").count, scale: c.f("s"), zeroPoint: c.i32("zp"), output: &y)
-            assertEqualInt8(y, c.expected.int8, c.name)
+            for v in KernelVariants.quantize {
+                var y = [Int8](repeating: 0, count: c.expected.count)
+                v.function(c.t("x").float, c.t("x").count, c.f("s"), c.i32("zp"), &y)
+                assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
+            }
         }
         for c in try cases(file, kernel: "dequantizeS8ToF32") {
             var y = [Float](repeating: 0, count: c.expected.count)

@@ -1,5 +1,6 @@
 import XCTest
 @testable import MuJoCore
+@testable import MuJoHostCore
 
 /// Issue 2, acceptance 3: the model file round-trips byte for byte, every malformed-file class has
 /// a test that checks the error (kind, section, message), and flipping any byte never crashes.

@@ -1,5 +1,6 @@
 import XCTest
 import MuJoCore
+import MuJoHostCore
 @testable import MuJoONNX
 
 /// int8 fidelity on the fixtures: cosine ≥ 0.99 on average, per-channel measured against per-tensor.

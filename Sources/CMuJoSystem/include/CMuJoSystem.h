@@ -1,4 +1,5 @@
-// The few system interfaces the MuJo Edge core needs, for host and Embedded Swift alike.
+// The few system interfaces the MuJo Edge board code needs, for host and Embedded Swift alike.
+// No BLAS here: the float GEMM path is host-only (CMuJoBLAS).
 // Swift cannot call variadic C functions (open, ioctl) nor read errno portably in Embedded
 // mode, so thin wrappers live here. Everything else is the plain C API.
 #ifndef CMUJOSYSTEM_H
@@ -21,7 +22,6 @@
 #include <linux/i2c-dev.h>
 #include <i2c/smbus.h>
 #include <math.h>
-#include <cblas.h>  /* OpenBLAS cblas_sgemm: the optimized float kernels Conv1DF32Gemm.swift, FullyConnectedF32Gemm.swift */
 
 /// errno of the calling thread. The corresponding C expression is `errno`.
 int mujo_errno(void);

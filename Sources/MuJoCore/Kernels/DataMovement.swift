@@ -46,3 +46,26 @@ public func transposeElements<T>(_ x: UnsafePointer<T>, plan: TransposePlan, out
 public func copyBytes(_ x: UnsafeRawPointer, count: Int, output: UnsafeMutableRawPointer) {
     if x != UnsafeRawPointer(output) { output.copyMemory(from: x, byteCount: count) }
 }
+
+/// One input of a concat: its base address and the bytes it contributes per outer block.
+public struct ConcatPart {
+    public var base: UnsafeRawPointer
+    public var chunkBytes: Int
+    public init(base: UnsafeRawPointer, chunkBytes: Int) {
+        self.base = base
+        self.chunkBytes = chunkBytes
+    }
+}
+
+/// Concat along an axis: for each of `outer` blocks, copy each input's contiguous chunk in turn
+/// (a block of the output is `rowBytes` long).
+public func concatBytes(_ parts: UnsafePointer<ConcatPart>, count: Int, outer: Int, output: UnsafeMutableRawPointer, rowBytes: Int) {
+    for o in 0..<outer {
+        var at = output + o * rowBytes
+        for p in 0..<count {
+            let part = parts[p]
+            at.copyMemory(from: part.base + o * part.chunkBytes, byteCount: part.chunkBytes)
+            at += part.chunkBytes
+        }
+    }
+}

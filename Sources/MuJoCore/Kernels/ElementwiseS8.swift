@@ -42,12 +42,3 @@ public func mulS8(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int
         output[i] = FixedPoint.requantize(prod, m, zeroPoint: io.outputZeroPoint, lo: io.lo, hi: io.hi)
     }
 }
-
-/// Host side: the three (multiplier, shift) pairs of an int8 Add with these scales.
-public func addS8Multipliers(scaleA: Float, scaleB: Float, scaleOut: Float) -> [QuantizedMultiplier]? {
-    let twiceMax = 2 * max(Double(scaleA), Double(scaleB))
-    guard let ma = FixedPoint.quantizeMultiplier(Double(scaleA) / twiceMax),
-          let mb = FixedPoint.quantizeMultiplier(Double(scaleB) / twiceMax),
-          let my = FixedPoint.quantizeMultiplier(twiceMax / (Double(1 << addS8LeftShift) * Double(scaleOut))) else { return nil }
-    return [ma, mb, my]
-}

@@ -74,7 +74,7 @@ public enum DataType: UInt8 {
 }
 
 /// Operators. Inputs, attributes and semantics per op are listed in docs/model-format.md and
-/// docs/int8-spec.md; `OpSignature` (GraphValidator.swift) encodes what the validator checks.
+/// docs/int8-spec.md; `OpSignature` (OpSignature.swift) encodes what the validator checks.
 public enum OpCode: UInt16, CaseIterable {
     case conv1d = 1
     case fullyConnected = 2

@@ -1,6 +1,7 @@
-// Parses and validates untrusted `.mujo` bytes into a ModelDescription. Mirrors ModelWriter.swift.
+// Parses and validates untrusted `.mujo` bytes into a ModelDescription. Mirrors MuJoHostCore/ModelWriter.swift.
 // Order of checks: header → size → CRC → section table → each section → graph semantics
 // (GraphValidator). Every failure is a ModelError naming the section and byte offset.
+import MuJoSystem
 
 public enum ModelReader {
     public static func parse(_ bytes: [UInt8]) throws(ModelError) -> ModelDescription {
@@ -313,11 +314,4 @@ struct StringsSection {
         }
         return s
     }
-}
-
-func hex(_ v: UInt32) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-    var s = "0x"
-    for i in (0..<8).reversed() { s.append(digits[Int((v >> (UInt32(i) * 4)) & 0xF)]) }
-    return s
 }

@@ -49,21 +49,6 @@ public enum FixedPoint {
         }
     }
 
-    /// Host side: the fixed-point form of a real scale. Returns nil when the scale is too large
-    /// (≥ 2³⁰) or not finite; very small scales become multiplier 0.
-    public static func quantizeMultiplier(_ real: Double) -> QuantizedMultiplier? {
-        guard real.isFinite else { return nil }
-        if real == 0 { return QuantizedMultiplier(multiplier: 0, shift: 0) }
-        // frexp: real = m · 2^e with 0.5 ≤ |m| < 1.
-        var e = Int32(real.exponent) + 1
-        let m = real.significand / 2 * (real < 0 ? -1 : 1)
-        var q = (m * 2147483648.0).rounded(.toNearestOrAwayFromZero)
-        if abs(q) == 2147483648.0 { q /= 2; e += 1 }
-        if e < -31 { return QuantizedMultiplier(multiplier: 0, shift: 0) }
-        if e > 30 { return nil }
-        return QuantizedMultiplier(multiplier: Int32(q), shift: e)
-    }
-
     /// The int8 clamp range of a fused activation for an output with scale `s` and zero point `zp`.
     public static func activationRange(_ activation: FusedActivation, scale: Float, zeroPoint: Int32) -> (lo: Int32, hi: Int32) {
         switch activation {

@@ -58,13 +58,4 @@ public struct LabelScorer {
         }
         return n
     }
-
-    /// Convenience for hosts: the `k` best labels.
-    public func top(_ k: Int, of embedding: [Float]) -> [LabelScore] {
-        var out = [LabelScore](repeating: LabelScore(label: 0, cosine: 0), count: table.labels.count)
-        let n = embedding.withUnsafeBufferPointer { e in
-            out.withUnsafeMutableBufferPointer { score(e.baseAddress!, into: $0.baseAddress!) }
-        }
-        return Array(out[0..<min(k, n)])
-    }
 }

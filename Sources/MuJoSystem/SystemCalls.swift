@@ -1,4 +1,5 @@
-// The one seam between MuJoSensors and the operating system.
+// The one seam between the board code (MuJoSensors, the model loader in MuJoCore, mujod) and the
+// operating system.
 //
 // Public API:
 //   protocol SystemCalls        every file, I²C, poll and clock operation the drivers make.
@@ -10,7 +11,8 @@
 // Every driver is generic over `S: SystemCalls`, so tests substitute the emulated
 // implementation in Firmware-host/Emulators (MuJoEmulators.EmulatedSystem), which forces EIO,
 // NACKs, short reads, EAGAIN, ENODEV and runs on a simulated clock (an hour in seconds).
-// Nothing in MuJoSensors calls libc or libi2c except through this file.
+// Nothing in MuJoSensors calls libc or libi2c except through this file; MuJoSensors re-exports
+// this module, so `import MuJoSensors` is enough for drivers' users.
 import CMuJoSystem
 
 /// A POSIX error number (`errno`). Thrown by every `SystemCalls` operation.
@@ -24,8 +26,12 @@ public struct Errno: Error, Equatable, Hashable {
     public static let badDescriptor = Errno(9)      // EBADF
     public static let tryAgain = Errno(11)          // EAGAIN (also arbitration lost)
     public static let busy = Errno(16)              // EBUSY (kernel driver owns the address)
+    public static let permissionDenied = Errno(13)  // EACCES
     public static let noDevice = Errno(19)          // ENODEV (adapter gone)
     public static let invalid = Errno(22)           // EINVAL
+    public static let notATerminal = Errno(25)      // ENOTTY (ioctl on a file that is not that device)
+    public static let noSpace = Errno(28)           // ENOSPC
+    public static let brokenPipe = Errno(32)        // EPIPE
     public static let timedOut = Errno(110)         // ETIMEDOUT
     public static let remoteIO = Errno(121)         // EREMOTEIO (NACK on i2c-bcm2835)
 
@@ -41,6 +47,9 @@ public struct Errno: Error, Equatable, Hashable {
         case 16: return "EBUSY (16)"
         case 19: return "ENODEV (19)"
         case 22: return "EINVAL (22)"
+        case 25: return "ENOTTY (25)"
+        case 28: return "ENOSPC (28)"
+        case 32: return "EPIPE (32)"
         case 110: return "ETIMEDOUT (110)"
         case 121: return "EREMOTEIO (121)"
         default: return "errno \(code)"

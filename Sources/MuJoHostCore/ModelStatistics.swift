@@ -1,4 +1,5 @@
-// Static figures of a model: parameters, multiply-accumulates per window, bytes.
+// HOST ONLY. Static figures of a model: parameters, multiply-accumulates per window, bytes.
+import MuJoCore
 
 public struct OpStatistics: Equatable {
     public var macs: Int

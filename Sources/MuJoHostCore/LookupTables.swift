@@ -1,6 +1,7 @@
-// Host-side construction of the int8 lookup tables (docs/int8-spec.md). Computed in float64 once,
+// HOST ONLY. Construction of the int8 lookup tables (docs/int8-spec.md). Computed in float64 once,
 // when a model is quantized, and stored in the model file.
-import CMuJoSystem
+import Foundation
+import MuJoCore
 
 public enum LookupTables {
     /// GELU, exact erf form: v/2 · (1 + erf(v/√2)).

@@ -1,5 +1,6 @@
-// Serializes a ModelDescription into `.mujo` bytes (layout: ModelFormat.swift).
+// HOST ONLY. Serializes a ModelDescription into `.mujo` bytes (layout: ModelFormat.swift).
 // The reader (ModelReader.swift) mirrors this file section by section.
+import MuJoCore
 
 public enum ModelWriter {
     /// Validates `model` (GraphValidator) and returns the file bytes, CRC included.

@@ -1,0 +1,49 @@
+// Small text formatting shared by every module, Embedded-compatible (no String(format:)):
+// hexadecimal, fixed-point decimals, padding to a column.
+
+public enum TextFormat {
+    private static let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
+
+    /// "0x…" with at least `digits` hexadecimal digits, e.g. hex(0x68, digits: 2) = "0x68".
+    public static func hex<T: BinaryInteger>(_ value: T, digits minimum: Int = 1) -> String {
+        var v = UInt64(truncatingIfNeeded: value)
+        var s = ""
+        repeat { s.insert(digits[Int(v & 15)], at: s.startIndex); v >>= 4 } while v != 0
+        while s.count < minimum { s.insert("0", at: s.startIndex) }
+        return "0x" + s
+    }
+
+    /// `value` with `digits` decimals, rounded half away from zero; "inf"/"-inf" beyond 9e15.
+    public static func fixed(_ value: Double, _ digits: Int) -> String {
+        guard !value.isNaN else { return "nan" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrAwayFromZero)
+        guard scaled < 9e15 else { return value < 0 ? "-inf" : "inf" }
+        let n = Int64(scaled)
+        let p = Int64(scale)
+        var s = value < 0 && n != 0 ? "-" : ""
+        s += String(n / p)
+        if digits > 0 {
+            var frac = String(n % p)
+            while frac.count < digits { frac = "0" + frac }
+            s += "." + frac
+        }
+        return s
+    }
+
+    /// `s` padded with spaces to `width` columns; a string already as wide gets one space.
+    public static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+
+    /// `s` right-aligned in `width` columns.
+    public static func padLeft(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+    }
+}
+
+/// "0x…" with every digit of the type: hex(UInt8(0x68)) = "0x68", hex(UInt32(1)) = "0x00000001".
+public func hex<T: FixedWidthInteger>(_ value: T) -> String {
+    TextFormat.hex(value, digits: MemoryLayout<T>.size * 2)
+}
