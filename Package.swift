@@ -11,7 +11,9 @@
 //   MuJoCore        model file reader and loader, int8/float reference kernels and their variants,
 //                   interpreter, label scoring. Pure computation plus the model loader.
 //   MuJoSensors     accelerometer drivers (I²C via libi2c, Linux IIO), CSV replay.
-//   MuJoDevice      the device loop: resampler, windows, recognizer.
+//   MuJoDevice      the device loop: resampler, windows, recognizer, activity tracker, event lines.
+//   MuJoDaemon      mujod's parts: options and config parser, sensor choice, event sinks, the run loop.
+//   mujod           the board program (docs/events.md).
 //   mujo-selftest   the Embedded self-test executable (cross/embedded-selftest.sh).
 // HOST ONLY (Foundation, swift-argument-parser, OpenBLAS allowed; never linked into the board)
 //   CMuJoBLAS       C: OpenBLAS's cblas.h. Links libopenblas.
@@ -29,6 +31,7 @@ let package = Package(
     name: "MuJoEdge",
     products: [
         .executable(name: "mujo", targets: ["mujo"]),
+        .executable(name: "mujod", targets: ["mujod"]),
         .executable(name: "mujo-selftest", targets: ["MuJoSelfTest"]),
         .executable(name: "mujo-device-host", targets: ["MuJoDeviceHost"]),
         .executable(name: "mujo-kernel-check", targets: ["MuJoKernelCheck"]),
@@ -46,6 +49,8 @@ let package = Package(
         .target(name: "MuJoCore", dependencies: ["MuJoSystem", "CMuJoSystem"]),
         .target(name: "MuJoSensors", dependencies: ["MuJoSystem", "CMuJoSystem"]),
         .target(name: "MuJoDevice", dependencies: ["MuJoCore", "MuJoSensors"]),
+        .target(name: "MuJoDaemon", dependencies: ["MuJoDevice", "MuJoSensors", "MuJoCore", "CMuJoSystem"]),
+        .executableTarget(name: "mujod", dependencies: ["MuJoDaemon"]),
         .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore", "MuJoSystem", "MuJoSensors", "MuJoDevice"]),
 
         // ---- host only ----
@@ -58,7 +63,7 @@ let package = Package(
         .target(
             name: "MuJoTools",
             dependencies: [
-                "MuJoCore", "MuJoHostCore", "MuJoSensors", "MuJoDevice", "MuJoONNX",
+                "MuJoCore", "MuJoHostCore", "MuJoSensors", "MuJoDevice", "MuJoDaemon", "MuJoONNX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -85,6 +90,7 @@ let package = Package(
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
         .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoHostCore", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
+        .testTarget(name: "MuJoDaemonTests", dependencies: ["MuJoDaemon", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoHostCore", "MuJoCore"]),
     ],
     swiftLanguageModes: [.v5]

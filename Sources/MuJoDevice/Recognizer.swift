@@ -14,6 +14,7 @@ public final class Recognizer {
     public let spec: InputSpec
     private let embedding: UnsafeMutablePointer<Float>
     private let scores: UnsafeMutablePointer<LabelScore>
+    private let allCosines: UnsafeMutablePointer<Float>
     private let input: UnsafeMutablePointer<Float>
     private let inputCount: Int
     public private(set) var scoreCount = 0
@@ -42,12 +43,14 @@ public final class Recognizer {
         input = .allocate(capacity: inputCount)
         embedding = .allocate(capacity: outTensor.elementCount)
         scores = .allocate(capacity: model.labels.labels.count)
+        allCosines = .allocate(capacity: model.labels.labels.count)
     }
 
     deinit {
         input.deallocate()
         embedding.deallocate()
         scores.deallocate()
+        allCosines.deallocate()
     }
 
     /// Classifies one window `[window × channels]` (time-major, in the spec's units) and returns
@@ -74,6 +77,7 @@ public final class Recognizer {
         interpreter.invoke()
         interpreter.readOutput(into: embedding)
         scoreCount = scorer.score(embedding, into: scores)
+        scorer.cosines(embedding, into: allCosines)
         return scoreCount
     }
 
@@ -81,6 +85,9 @@ public final class Recognizer {
     public func score(_ i: Int) -> LabelScore { scores[i] }
 
     public func labelName(_ index: Int) -> String { model.labels.labels[index].name }
+
+    /// Every label's cosine in the last `classify`, in label order, thresholds not applied.
+    public var cosines: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: allCosines, count: model.labels.labels.count) }
 
     /// The embedding of the last `classify`.
     public var lastEmbedding: UnsafePointer<Float> { UnsafePointer(embedding) }

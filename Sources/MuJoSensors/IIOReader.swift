@@ -1,8 +1,7 @@
 // Linux IIO accelerometer reader: buffered capture from /dev/iio:deviceN, or sysfs raw polling.
 //
 // Public API:
-//   struct IIODeviceInfo                  directory, name, node, buffered?, sampling_frequency.
-//   func listIIODevices(_:sysfsBase:devBase:) every iio:deviceN with its name (mujo probe).
+//   (IIODeviceInfo and listIIODevices, the device list, are in IIODevices.swift.)
 //   enum IIOCaptureMode                   .automatic, .buffered, .raw.
 //   struct IIOReaderConfiguration         device name, base paths (parameters so tests can use a
 //                                         temp tree), rate, mode, trigger, watermark, length,
@@ -30,48 +29,6 @@
 // 100 ms doubling to 2 s, re-runs the setup, and reports one .deviceReopened gap (give-up after
 // the policy's 60 s).
 import CMuJoSystem
-
-/// One IIO device found under the sysfs base.
-public struct IIODeviceInfo: Equatable {
-    /// e.g. "/sys/bus/iio/devices/iio:device0".
-    public var directory: String
-    /// The `name` attribute (the kernel driver's chip name, e.g. "lis3dh").
-    public var name: String
-    /// e.g. "/dev/iio:device0".
-    public var node: String
-    /// True when the device has a buffer (buffer0/ or buffer/ + scan_elements/).
-    public var hasBuffer: Bool
-    /// `sampling_frequency`, when readable.
-    public var samplingFrequency: Double?
-    /// `trigger/current_trigger` (empty when none or absent).
-    public var currentTrigger: String
-}
-
-/// Every `iio:deviceN` under `sysfsBase`, sorted by directory name.
-public func listIIODevices<S: SystemCalls>(_ system: S, sysfsBase: String = "/sys/bus/iio/devices",
-                                           devBase: String = "/dev") -> [IIODeviceInfo] {
-    guard var entries = try? system.listDirectory(sysfsBase) else { return [] }
-    entries.sort()
-    var list: [IIODeviceInfo] = []
-    for e in entries where e.hasPrefix("iio:device") {
-        let dir = sysfsBase + "/" + e
-        let name = (try? system.readText(dir + "/name")) ?? ""
-        let hasBuffer = system.fileExists(dir + "/buffer0/enable") || system.fileExists(dir + "/buffer/enable")
-        var rate: Double? = nil
-        if let t = try? system.readText(dir + "/sampling_frequency") { rate = parseDouble(t) }
-        let trig = (try? system.readText(dir + "/trigger/current_trigger")) ?? ""
-        list.append(IIODeviceInfo(directory: dir, name: name, node: devBase + "/" + e, hasBuffer: hasBuffer,
-                                  samplingFrequency: rate, currentTrigger: trig))
-    }
-    return list
-}
-
-/// Parses a decimal number (C locale); nil when malformed.
-public func parseDouble(_ text: String) -> Double? {
-    var ok: Int32 = 0
-    let v = text.withCString { mujo_parse_double($0, &ok) }
-    return ok != 0 ? v : nil
-}
 
 public enum IIOCaptureMode: Equatable {
     case automatic, buffered, raw

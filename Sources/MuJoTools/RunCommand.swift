@@ -1,7 +1,9 @@
-// HOST ONLY. `mujo run`: the device loop on a real sensor (I²C or IIO) or a CSV recording.
+// HOST ONLY. `mujo run`: the host face of mujod's loop (MuJoDaemon.RecognitionSession) on a real
+// sensor (I²C or IIO) or a CSV recording: a table by default, mujod's JSON-line events with --json.
 import ArgumentParser
 import Foundation
 import MuJoCore
+import MuJoDaemon
 import MuJoDevice
 import MuJoSensors
 
@@ -11,7 +13,8 @@ public struct RunCommand: ParsableCommand {
         abstract: "Recognise activities from an accelerometer or a recording, window by window.",
         discussion: """
         Exactly one source: --i2c BUS (the chip's FIFO through libi2c), --iio NAME (a kernel driver's \
-        IIO device), or --csv FILE (columns t, ax, ay, az[, gx, gy, gz]; units from the header or flags).
+        IIO device), or --csv FILE (columns t, ax, ay, az[, gx, gy, gz]; units from the header). \
+        The same loop as mujod, the program that runs on the board; --json writes its events (docs/events.md).
         """
     )
 
@@ -30,11 +33,26 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Replay a CSV recording.")
     var csv: String?
 
-    @Option(help: "Sensor output data rate in Hz.")
+    @Option(help: "Sensor output data rate in Hz (1 to 1000).")
     var rate = 100
 
     @Option(help: "Stop after this many seconds of sensor time (0 = run until the source ends or Ctrl-C).")
     var seconds: Double = 0
+
+    @Option(help: "Windows averaged before an activity is decided (1 = none).")
+    var smooth = DaemonOptions().smooth
+
+    @Option(help: "Windows a new label must lead before the activity changes.")
+    var hold = DaemonOptions().hold
+
+    @Option(help: "Below this best cosine a window is unknown.")
+    var minScore: Float = DaemonOptions().minScore
+
+    @Option(help: "Below this margin between the best two cosines a window is unknown.")
+    var minMargin: Float = DaemonOptions().minMargin
+
+    @Flag(help: "Write mujod's JSON-line events instead of the table.")
+    var json = false
 
     public init() {}
 
@@ -43,63 +61,40 @@ public struct RunCommand: ParsableCommand {
         guard sources.count == 1 else {
             throw ValidationError("choose exactly one source: --i2c /dev/i2c-N, --iio NAME or --csv FILE")
         }
-        if let address, parseAddress(address) == nil {
+        if let address, DaemonOptionsParser.parseAddress(address) == nil {
             throw ValidationError("--address '\(address)' is not an I²C address; write it like 0x18 or 24")
+        }
+        guard (1...1000).contains(rate) else { throw ValidationError("--rate \(rate): give an output data rate from 1 to 1000 Hz") }
+        guard seconds >= 0, seconds.isFinite else { throw ValidationError("--seconds \(seconds): give 0 (no limit) or a positive duration") }
+        guard (1...64).contains(smooth), (1...64).contains(hold) else { throw ValidationError("--smooth and --hold take a window count from 1 to 64") }
+        guard (-1...1).contains(minScore), (0...2).contains(minMargin) else {
+            throw ValidationError("--min-score takes a cosine from -1 to 1, --min-margin a difference from 0 to 2")
         }
     }
 
     public func run() throws {
         setvbuf(stdout, nil, _IOLBF, 0)
-        let description = try loadModel(model)
-        let recognizer: Recognizer
-        do { recognizer = try Recognizer(model: description) } catch { throw CommandFailure("\(model): \(error.description)") }
-        let system = LinuxSystemCalls()
-        if let i2c {
-            let config = I2CAccelerometerConfiguration(bus: i2c, address: address.flatMap(parseAddress), rateHz: rate)
-            try run(I2CAccelerometer(system: system, configuration: config), recognizer, source: "I²C \(i2c)")
-        } else if let iio {
-            try run(IIOReader(system: system, configuration: IIOReaderConfiguration(name: iio, samplingFrequency: Double(rate))),
-                    recognizer, source: "IIO device \(iio)")
-        } else if let csv {
-            try run(CSVReplay(system: system, configuration: CSVReplayConfiguration(path: csv)), recognizer, source: "recording \(csv)")
-        }
-    }
-
-    func run<Sensor: MotionSensor>(_ sensor: Sensor, _ recognizer: Recognizer, source: String) throws {
-        var loop: DeviceLoop<Sensor>
-        do { loop = try DeviceLoop(sensor: sensor, recognizer: recognizer) } catch { throw CommandFailure(error.description) }
-        let spec = recognizer.spec
-        print("\(model): \(recognizer.model.labels.labels.count) labels, windows of \(spec.window) samples at \(TextFormat.fixed(Double(spec.sampleRateHz), 1)) Hz; source: \(source)")
-        print(RecognitionText.header())
-        var origin: Int64? = nil
+        var options = DaemonOptions()
+        options.model = model
+        options.rateHz = rate
+        (options.smooth, options.hold, options.minScore, options.minMargin) = (smooth, hold, minScore, minMargin)
+        options.statsEvery = 0
+        options.verbose = true
+        if let i2c { options.sensor = .i2c(bus: i2c, address: address.flatMap(DaemonOptionsParser.parseAddress), chip: nil) }
+        if let iio { options.sensor = .iio(name: iio) }
+        if let csv { options.sensor = .csv(path: csv) }
         let limit = seconds > 0 ? Int64(seconds * 1e9) : Int64.max
+        let status: ExitStatus
         do {
-            try loop.run(now: { Int64(DispatchTime.now().uptimeNanoseconds) }) { event in
-                switch event {
-                case .started(let odr):
-                    print("sensor running at \(TextFormat.fixed(odr, 1)) Hz")
-                case .gap(let g):
-                    if origin == nil { origin = g.startNanoseconds }
-                    print(RecognitionText.gap(g, origin: origin!))
-                case .restarted(let t):
-                    print(RecognitionText.time(t, origin: origin ?? t) + "  samples too far apart; the window starts again")
-                case .recognition(let r):
-                    if origin == nil { origin = r.startNanoseconds }
-                    if r.endNanoseconds - origin! > limit { return false }
-                    print(RecognitionText.line(r, recognizer: recognizer, origin: origin!))
-                }
-                return true
+            if json {
+                status = try Daemon.run(options, system: LinuxSystemCalls(), limitNanoseconds: limit)
+            } else {
+                var table = TableOutput()
+                status = try Daemon.run(options, system: LinuxSystemCalls(), output: &table, limitNanoseconds: limit)
             }
         } catch {
             throw CommandFailure(error.message)
         }
-        let s = loop.sensor.statistics
-        print("sensor: \(s.samplesDelivered) samples, \(s.gaps) gaps, \(s.retries) retries, \(s.reopens) reopens, \(s.fifoResets) FIFO resets")
+        if status != .ok { throw ExitCode(status.rawValue) }
     }
-}
-
-func parseAddress(_ text: String) -> UInt8? {
-    let t = text.lowercased()
-    let v = t.hasPrefix("0x") ? UInt8(t.dropFirst(2), radix: 16) : UInt8(t)
-    return v.flatMap { $0 >= 0x03 && $0 <= 0x77 ? $0 : nil }
 }

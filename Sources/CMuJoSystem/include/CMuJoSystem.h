@@ -18,6 +18,9 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <signal.h>
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 #include <i2c/smbus.h>
@@ -43,6 +46,30 @@ void mujo_stdout_line_buffered(void);
 float mujo_parse_float(const char *text, int *ok);
 /// Parses a double with the C locale; returns 0 and sets *ok = 0 on failure.
 double mujo_parse_double(const char *text, int *ok);
+
+// ---- For mujod (the board program): arguments, signals, event sinks ----
+
+/// The program's argument count and arguments, captured before main (glibc passes them to
+/// constructors), so Embedded Swift programs need no `CommandLine`.
+int mujo_argc(void);
+const char *mujo_argv(int index);
+/// Installs handlers that only set flags: SIGINT/SIGTERM (stop), SIGHUP (reopen the event file);
+/// ignores SIGPIPE (a closed socket reader is an error return, not a death).
+void mujo_install_signal_handlers(void);
+/// 1 when a stop signal arrived (SIGINT or SIGTERM); the signal number via *which.
+int mujo_stop_requested(int *which);
+/// 1 once per SIGHUP received since the last call.
+int mujo_take_hangup(void);
+/// `open(path, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0640)`; fd or -errno.
+int mujo_open_append(const char *path);
+/// A listening, non-blocking Unix stream socket at `path` (an old socket file is replaced); fd or -errno.
+int mujo_unix_listen(const char *path);
+/// Accepts one pending client without blocking; fd, or -EAGAIN when none, or -errno.
+int mujo_unix_accept(int listener);
+/// `send(fd, buf, len, MSG_DONTWAIT|MSG_NOSIGNAL)`; bytes or -errno (EAGAIN when the reader is slow).
+long mujo_send_nonblocking(int fd, const void *buf, size_t len);
+/// Resident set size of this process in bytes (from /proc/self/statm), or -1.
+long mujo_rss_bytes(void);
 
 // ---- Added for MuJoSensors (static inline so no C source changes are needed) ----
 

@@ -28,6 +28,25 @@ public struct LabelScorer {
         thresholds = table.labels.map { $0.threshold ?? -Float.infinity }
     }
 
+    /// Label `i`'s threshold (−∞ when it has none).
+    public func threshold(_ i: Int) -> Float { thresholds[i] }
+
+    /// Cosine of `embedding` with every label, in label order, thresholds not applied, into
+    /// `cosines` (capacity ≥ label count). Allocates nothing.
+    public func cosines(_ embedding: UnsafePointer<Float>, into cosines: UnsafeMutablePointer<Float>) {
+        let d = table.dimension
+        var ss: Float = 0
+        for j in 0..<d { ss += embedding[j] * embedding[j] }
+        let inv = ss > 0 ? 1 / ss.squareRoot() : 0
+        unit.withUnsafeBufferPointer { u in
+            for i in 0..<thresholds.count {
+                var dot: Float = 0
+                for j in 0..<d { dot += u[i * d + j] * embedding[j] }
+                cosines[i] = dot * inv
+            }
+        }
+    }
+
     /// Cosine of `embedding` (dimension `table.dimension`) with every label, into `scores`
     /// (capacity ≥ label count), sorted best first. Labels under their threshold are left out.
     /// Returns how many scores were written. Allocates nothing.
