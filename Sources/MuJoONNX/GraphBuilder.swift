@@ -3,12 +3,6 @@
 // folding, bias fusion) can edit them in place.
 import MuJoCore
 
-/// An error while reading a model, a data file or a labels file: names the file and the problem.
-public struct ImportError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}
-
 final class GraphBuilder {
     var tensors: [TensorDescription] = []
     /// Float constants (weights, biases, γ/β) by tensor id, written into `data` by `finish`.

@@ -41,7 +41,7 @@ public struct EvalCommand: ParsableCommand {
     @Option(help: "Few-shot support targets (text, one label name per line).")
     var supportTargets: String?
 
-    @Option(help: "Few-shot random draws per k (seeded).")
+    @Option(help: "Few-shot random draws per k (seeded), 1 or more.")
     var draws = 10
 
     @Option(help: "A name for this evaluation in the report.")
@@ -55,6 +55,18 @@ public struct EvalCommand: ParsableCommand {
     public func validate() throws {
         if fewShot != nil && (supportWindows == nil || supportTargets == nil) {
             throw ValidationError("--few-shot needs --support-windows and --support-targets")
+        }
+        guard draws >= 1 else { throw ValidationError("--draws \(draws): give 1 or more random draws per k") }
+        _ = try fewShotSizes()
+    }
+
+    /// The k of --few-shot (windows per class), each 1 or more.
+    func fewShotSizes() throws -> [Int] {
+        try (fewShot ?? "").split(separator: ",").map { kText in
+            guard let k = Int(kText.trimmingCharacters(in: .whitespaces)), k >= 1 else {
+                throw ValidationError("--few-shot: '\(kText)' is not a positive number")
+            }
+            return k
         }
     }
 
@@ -72,46 +84,41 @@ public struct EvalCommand: ParsableCommand {
         let data = try Pipeline.loadWindows(windows, channels: spec.channels.count, window: spec.window)
         let targetIdx = try readTargets(targets, count: data.shape[0], names: names)
 
-        var result: [String: Any] = ["name": name, "model": model, "windows": data.shape[0], "labels": names,
-                                     "chance_accuracy": 1.0 / Double(names.count)]
         let start = Date()
         let labelEmbeddings = table.labels.map(\.embedding)
         let q = embed(ModelRunner(model: int8Model), data)
         let qPred = q.map { Evaluation.nearest($0, prototypes: labelEmbeddings) }
         let qm = Evaluation.metrics(targets: targetIdx, predictions: qPred)
-        result["int8"] = json(qm, names)
+        var result = EvalReport(name: name, model: model, windows: data.shape[0], labels: names,
+                                chanceAccuracy: 1.0 / Double(names.count), int8: MetricsReport(qm, names))
         print("\(name): \(data.shape[0]) windows, \(names.count) labels (chance accuracy \(pct(1.0 / Double(names.count))))")
         print(row("int8", qm))
 
-        var f: [[Float]]? = nil
         if let floatEncoder {
             let imported = try ONNXImporter.load(path: floatEncoder, inputSpec: spec, labels: table)
             let fe = embed(imported.runner(), data)
-            f = fe
             let fPred = fe.map { Evaluation.nearest($0, prototypes: labelEmbeddings) }
             let fm = Evaluation.metrics(targets: targetIdx, predictions: fPred)
-            result["float"] = json(fm, names)
+            result.float = MetricsReport(fm, names)
             print(row("float", fm))
             let cos = zip(fe, q).map { Double(Evaluation.cosine($0, $1)) }
             let flips = zip(fPred, qPred).filter { $0 != $1 }.count
-            let fidelity: [String: Any] = ["cosine_mean": cos.reduce(0, +) / Double(cos.count), "cosine_p01": Evaluation.quantile(cos, 0.01),
-                                           "label_flips": Double(flips) / Double(cos.count)]
-            result["fidelity"] = fidelity
-            print("fidelity   float-vs-int8 embedding cosine mean \(fmt(fidelity["cosine_mean"] as! Double, 4)), 1st percentile \(fmt(fidelity["cosine_p01"] as! Double, 4)); labels changed \(pct(fidelity["label_flips"] as! Double))")
+            let fidelity = FidelityFigures(cosineMean: cos.reduce(0, +) / Double(cos.count), cosineP01: Evaluation.quantile(cos, 0.01),
+                                           labelFlips: Double(flips) / Double(cos.count))
+            result.fidelity = fidelity
+            print("fidelity   float-vs-int8 embedding cosine mean \(fmt(fidelity.cosineMean, 4)), 1st percentile \(fmt(fidelity.cosineP01, 4)); labels changed \(pct(fidelity.labelFlips))")
         }
-        print("per-class recall (int8\(f == nil ? "" : " / float")):")
-        let floatRecall = (result["float"] as? [String: Any])?["recall"] as? [String: Double]
+        print("per-class recall (int8\(result.float == nil ? "" : " / float")):")
         for (k, c) in qm.classes.enumerated() {
-            print("  \(names[c].padding(toLength: 20, withPad: " ", startingAt: 0)) \(fmt(qm.recall[k], 3))" + (floatRecall.map { " / " + fmt($0[names[c]] ?? 0, 3) } ?? ""))
+            print("  \(names[c].padding(toLength: 20, withPad: " ", startingAt: 0)) \(fmt(qm.recall[k], 3))" + (result.float.map { " / " + fmt($0.recall[names[c]] ?? 0, 3) } ?? ""))
         }
 
-        if let fewShot, let supportWindows, let supportTargets {
+        if fewShot != nil, let supportWindows, let supportTargets {
             let sData = try Pipeline.loadWindows(supportWindows, channels: spec.channels.count, window: spec.window)
             let sTargets = try readTargets(supportTargets, count: sData.shape[0], names: names)
             let sq = embed(ModelRunner(model: int8Model), sData)
-            var few: [[String: Any]] = []
-            for kText in fewShot.split(separator: ",") {
-                guard let k = Int(kText.trimmingCharacters(in: .whitespaces)), k >= 1 else { throw CommandFailure("--few-shot: '\(kText)' is not a positive number") }
+            var few: [FewShotFigures] = []
+            for k in try fewShotSizes() {
                 var rng = SplitMix64(seed: 2026)
                 var f1s: [Double] = [], accs: [Double] = []
                 for _ in 0..<draws {
@@ -125,15 +132,16 @@ public struct EvalCommand: ParsableCommand {
                 }
                 let mean = f1s.reduce(0, +) / Double(draws)
                 let sd = (f1s.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws)).squareRoot()
-                few.append(["k": k, "draws": draws, "macro_f1_mean": mean, "macro_f1_std": sd, "accuracy_mean": accs.reduce(0, +) / Double(draws)])
+                few.append(FewShotFigures(k: k, draws: draws, macroF1Mean: mean, macroF1Std: sd, accuracyMean: accs.reduce(0, +) / Double(draws)))
                 print("few-shot   k = \(k): int8 macro-F1 \(fmt(mean, 4)) ± \(fmt(sd, 4)) over \(draws) draws of support windows")
             }
-            result["few_shot"] = few
+            result.fewShot = few
         }
-        result["seconds"] = Date().timeIntervalSince(start)
+        result.seconds = Date().timeIntervalSince(start)
         if let report {
-            let out = try JSONSerialization.data(withJSONObject: result, options: [.prettyPrinted, .sortedKeys])
-            try out.write(to: URL(fileURLWithPath: report))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(result).write(to: URL(fileURLWithPath: report))
             print("report     \(report)")
         }
     }
@@ -156,15 +164,67 @@ public struct EvalCommand: ParsableCommand {
         }
     }
 
-    func json(_ m: ClassMetrics, _ names: [String]) -> [String: Any] {
-        var recall: [String: Double] = [:]
-        for (k, c) in m.classes.enumerated() { recall[names[c]] = m.recall[k] }
-        return ["accuracy": m.accuracy, "macro_f1": m.macroF1, "recall": recall]
-    }
-
     func row(_ what: String, _ m: ClassMetrics) -> String {
         "\(what.padding(toLength: 10, withPad: " ", startingAt: 0)) macro-F1 \(fmt(m.macroF1, 4))   accuracy \(fmt(m.accuracy, 4))"
     }
     func fmt(_ v: Double, _ d: Int) -> String { String(format: "%.\(d)f", v) }
     func pct(_ v: Double) -> String { String(format: "%.1f %%", v * 100) }
+}
+
+/// The JSON report of `mujo eval` (--report). Sections of options not given are left out.
+struct EvalReport: Encodable {
+    var name: String
+    var model: String
+    var windows: Int
+    var labels: [String]
+    var chanceAccuracy: Double
+    var int8: MetricsReport
+    var float: MetricsReport? = nil
+    var fidelity: FidelityFigures? = nil
+    var fewShot: [FewShotFigures]? = nil
+    var seconds: Double = 0
+
+    enum CodingKeys: String, CodingKey {
+        case name, model, windows, labels, chanceAccuracy = "chance_accuracy", int8, float, fidelity, fewShot = "few_shot", seconds
+    }
+}
+
+/// Nearest-label classification figures of one model (int8 or float).
+struct MetricsReport: Encodable {
+    var accuracy: Double
+    var macroF1: Double
+    /// Recall by label name, for the labels that occur in the targets.
+    var recall: [String: Double]
+
+    init(_ metrics: ClassMetrics, _ names: [String]) {
+        accuracy = metrics.accuracy
+        macroF1 = metrics.macroF1
+        recall = [:]
+        for (k, c) in metrics.classes.enumerated() { recall[names[c]] = metrics.recall[k] }
+    }
+
+    enum CodingKeys: String, CodingKey { case accuracy, macroF1 = "macro_f1", recall }
+}
+
+/// How close the int8 embeddings are to the float ones, window by window.
+struct FidelityFigures: Encodable {
+    var cosineMean: Double
+    var cosineP01: Double
+    /// The fraction of windows whose nearest label differs between float and int8.
+    var labelFlips: Double
+
+    enum CodingKeys: String, CodingKey { case cosineMean = "cosine_mean", cosineP01 = "cosine_p01", labelFlips = "label_flips" }
+}
+
+/// Few-shot classification with prototypes of k support windows per class, over `draws` draws.
+struct FewShotFigures: Encodable {
+    var k: Int
+    var draws: Int
+    var macroF1Mean: Double
+    var macroF1Std: Double
+    var accuracyMean: Double
+
+    enum CodingKeys: String, CodingKey {
+        case k, draws, macroF1Mean = "macro_f1_mean", macroF1Std = "macro_f1_std", accuracyMean = "accuracy_mean"
+    }
 }

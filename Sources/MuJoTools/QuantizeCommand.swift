@@ -31,8 +31,9 @@ public struct QuantizeCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The int8 model file to write.")
     public var output: String
 
-    @Option(name: .long, help: "Activation range method: minmax, percentile or mse (the default measured best on the fixtures, docs/quantize.md).")
-    public var method: String = Pipeline.defaultMethod.rawValue
+    @Option(name: .long, help: "Activation range method: minmax, percentile or mse (the default measured best on the fixtures, docs/quantize.md). (default: \(Pipeline.defaultMethod.rawValue))",
+            transform: CalibrationMethod.parseOption)
+    public var method: CalibrationMethod = Pipeline.defaultMethod
 
     @Flag(name: .long, help: "One weight scale per tensor instead of per output channel (to compare; per-channel is better).")
     public var perTensor = false
@@ -55,23 +56,23 @@ public struct QuantizeCommand: ParsableCommand {
     @Option(name: .long, help: "Fail when more than this fraction of windows change their best label.")
     public var maxLabelFlips: Double?
 
-    @Option(name: .long, help: "Sample rate in Hz (overrides the labels file).")
+    @Option(name: .long, help: "Sample rate in Hz, above 0 (overrides the labels file).")
     public var sampleRate: Float?
 
-    @Option(name: .long, help: "Samples between window starts (overrides the labels file).")
+    @Option(name: .long, help: "Samples between window starts, 1 up to the window (overrides the labels file).")
     public var hop: Int?
 
     @Option(name: .long, help: "Input channels, e.g. ax,ay,az (overrides the labels file).")
     public var channels: String?
 
     @Option(name: .long, help: "Input units: m/s2 or g (overrides the labels file).")
-    public var units: String?
+    public var units: AccelUnits?
 
     @Option(name: .long, help: "Gravity: included or removed (overrides the labels file).")
-    public var gravity: String?
+    public var gravity: GravityHandling?
 
     @Option(name: .long, help: "Axis sign convention: android or ios (overrides the labels file).")
-    public var sign: String?
+    public var sign: AxisSign?
 
     @Flag(name: .long, help: "No progress bar.")
     public var quiet = false
@@ -79,11 +80,10 @@ public struct QuantizeCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        guard CalibrationMethod(rawValue: method) != nil else {
-            throw ValidationError("--method \(method): choose minmax, percentile or mse")
-        }
         if let c = minCosine, !(c > -1 && c <= 1) { throw ValidationError("--min-cosine \(c): give a cosine in (-1, 1]") }
         if let f = maxLabelFlips, !(f >= 0 && f <= 1) { throw ValidationError("--max-label-flips \(f): give a fraction in [0, 1]") }
+        if let r = sampleRate, !(r > 0 && r.isFinite) { throw ValidationError("--sample-rate \(r): give a rate in Hz above 0") }
+        if let h = hop, h < 1 { throw ValidationError("--hop \(h): give 1 or more samples") }
     }
 
     public func run() throws {
@@ -104,9 +104,9 @@ public struct QuantizeCommand: ParsableCommand {
                 return ch
             }
         }
-        if let u = units { spec.units = try LabelsFile.parseUnits(u) }
-        if let g = gravity { spec.gravity = try LabelsFile.parseGravity(g) }
-        if let s = sign { spec.sign = try LabelsFile.parseSign(s) }
+        if let units { spec.units = units }
+        if let gravity { spec.gravity = gravity }
+        if let sign { spec.sign = sign }
         guard spec.sampleRateHz > 0, !spec.channels.isEmpty else {
             throw ImportError("\(labels) has no \"input_spec\": give --sample-rate and --channels (and --units, --gravity)")
         }
@@ -138,7 +138,6 @@ public struct QuantizeCommand: ParsableCommand {
         let progress = ProgressBar(enabled: !quiet)
         let calibrator = Pipeline.calibrate(model, windows: cal) { progress.update("calibrating", $0, $1) }
         progress.finish()
-        let method = CalibrationMethod(rawValue: self.method)!
         let int8 = try Pipeline.quantize(model, calibrator: calibrator, method: method, perChannel: !perTensor)
         let other = try Pipeline.quantize(model, calibrator: calibrator, method: method, perChannel: perTensor)
 
@@ -152,11 +151,11 @@ public struct QuantizeCommand: ParsableCommand {
         log(String(format: "  %@ weights for comparison: cosine mean %.5f, 1st percentile %.5f", (perTensor ? "per-channel" : "per-tensor") as NSString,
                    otherReport.cosineMean, otherReport.cosineP1))
 
-        var accuracy: [String: Any] = [:]
+        var accuracy: ValidationAccuracy? = nil
         if let vl = validationLabels {
-            accuracy = try self.accuracy(vl, float: model, int8: int8, windows: val)
-            log(String(format: "  accuracy on %@: float %.2f %%, int8 %.2f %%", vl as NSString,
-                       100 * (accuracy["float"] as! Double), 100 * (accuracy["int8"] as! Double)))
+            let measured = try self.accuracy(vl, float: model, int8: int8, windows: val)
+            accuracy = measured
+            log(String(format: "  accuracy on %@: float %.2f %%, int8 %.2f %%", vl as NSString, 100 * measured.float, 100 * measured.int8))
         }
 
         let bytes = try ModelWriter.serialize(int8)
@@ -183,7 +182,7 @@ public struct QuantizeCommand: ParsableCommand {
             doc["validation_file"] = valPath
             doc["comparison"] = ["weights": perTensor ? "per-channel" : "per-tensor", "cosine_mean": otherReport.cosineMean,
                                  "cosine_p1": otherReport.cosineP1] as [String: Any]
-            if !accuracy.isEmpty { doc["accuracy"] = accuracy }
+            if let accuracy { doc["accuracy"] = ["file": accuracy.file, "float": accuracy.float, "int8": accuracy.int8] as [String: Any] }
             doc["passed"] = failures.isEmpty
             doc["failures"] = failures
             let json = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
@@ -193,7 +192,7 @@ public struct QuantizeCommand: ParsableCommand {
         return (int8, fidelity, failures)
     }
 
-    private func accuracy(_ path: String, float: ModelDescription, int8: ModelDescription, windows: NPYArray) throws -> [String: Any] {
+    private func accuracy(_ path: String, float: ModelDescription, int8: ModelDescription, windows: NPYArray) throws -> ValidationAccuracy {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ImportError("\(path): cannot read the file") }
         let names = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard names.count == windows.shape[0] else {
@@ -210,7 +209,7 @@ public struct QuantizeCommand: ParsableCommand {
             if best(qr.run(window: w), float.labels.labels) == names[k] { okQ += 1 }
         }
         let n = Double(windows.shape[0])
-        return ["file": path, "float": Double(okF) / n, "int8": Double(okQ) / n]
+        return ValidationAccuracy(file: path, float: Double(okF) / n, int8: Double(okQ) / n)
     }
 
     private func best(_ e: [Float], _ labels: [Label]) -> String {
@@ -222,6 +221,13 @@ public struct QuantizeCommand: ParsableCommand {
         }
         return name
     }
+}
+
+/// The fraction of validation windows whose nearest label is the true one (--validation-labels).
+struct ValidationAccuracy {
+    var file: String
+    var float: Double
+    var int8: Double
 }
 
 /// A progress bar with rate and ETA on a terminal (stderr); plain lines every 10 % otherwise.
