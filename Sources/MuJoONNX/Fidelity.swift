@@ -4,6 +4,7 @@
 //   label flips      the fraction of windows whose best label (highest cosine) differs
 import Foundation
 import MuJoCore
+import MuJoSystem
 
 public struct LayerFidelity: Equatable {
     public var tensor: String
@@ -70,11 +71,9 @@ public struct FidelityReport {
 
     /// A plain-text table: one line per layer, then the embedding summary.
     public func table(title: String) -> String {
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
-        func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-        var lines = [title, "  " + pad("#", 4) + pad("op", 16) + lpad("SQNR dB", 9) + "  tensor"]
+        var lines = [title, "  " + TextFormat.pad("#", 4) + TextFormat.pad("op", 16) + TextFormat.padLeft("SQNR dB", 9) + "  tensor"]
         for (i, l) in layers.enumerated() {
-            lines.append("  " + pad("\(i)", 4) + pad(l.op, 16) + lpad(String(format: "%.2f", l.sqnrDB), 9) + "  " + l.tensor)
+            lines.append("  " + TextFormat.pad("\(i)", 4) + TextFormat.pad(l.op, 16) + TextFormat.padLeft(TextFormat.fixed(Double(l.sqnrDB), 2), 9) + "  " + l.tensor)
         }
         lines.append(String(format: "  embedding cosine float vs int8 over %d windows: mean %.5f, 1st percentile %.5f, min %.5f",
                             windows, cosineMean, cosineP1, cosineMin))

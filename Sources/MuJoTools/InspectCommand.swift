@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import MuJoCore
+import MuJoSensors
 import MuJoHostCore
 
 public struct InspectCommand: ParsableCommand {
@@ -26,14 +27,12 @@ public struct InspectCommand: ParsableCommand {
 }
 
 /// Reads and validates a model file, turning failures into messages that name the file.
+/// Through the board's own loader (MuJoCore.ModelLoader), so host and board accept the same files.
 func loadModel(_ path: String) throws -> ModelDescription {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CommandFailure("cannot read model file '\(path)': it does not exist or is not readable")
-    }
     do {
-        return try ModelReader.parse([UInt8](data))
+        return try ModelLoader.load(path, system: LinuxSystemCalls())
     } catch {
-        throw CommandFailure("\(path): \(error.description)")
+        throw CommandFailure(error.description)
     }
 }
 
@@ -61,13 +60,13 @@ public enum InspectReport {
         out.append(spec)
         out.append("")
         out.append("ops")
-        out.append(pad("#", 4) + pad("op", 16) + pad("inputs", 34) + pad("output", 22) + pad("MACs", 10) + "params")
+        out.append(TextFormat.pad("#", 4) + TextFormat.pad("op", 16) + TextFormat.pad("inputs", 34) + TextFormat.pad("output", 22) + TextFormat.pad("MACs", 10) + "params")
         for (k, op) in m.ops.enumerated() {
             let st = ModelStatistics.of(m, op)
             let ins = op.inputs.filter { $0 >= 0 && !m.tensors[$0].isConstant }.map { shape(m.tensors[$0]) }.joined(separator: " ")
             var name = op.code.name
             if op.activation != .none { name += op.activation == .relu ? "+ReLU" : "+ReLU6" }
-            out.append(pad("\(k)", 4) + pad(name, 16) + pad(ins, 34) + pad(shape(m.tensors[op.outputs[0]]), 22) + pad("\(st.macs)", 10) + "\(st.parameters)")
+            out.append(TextFormat.pad("\(k)", 4) + TextFormat.pad(name, 16) + TextFormat.pad(ins, 34) + TextFormat.pad(shape(m.tensors[op.outputs[0]]), 22) + TextFormat.pad("\(st.macs)", 10) + "\(st.parameters)")
         }
         if listTensors {
             out.append("")
@@ -77,7 +76,7 @@ public enum InspectReport {
                 if let qq = t.quantization {
                     q = qq.axis == nil ? "scale \(fmt(qq.scale)) zp \(qq.zeroPoint)" : "\(qq.scales.count) scales on axis \(qq.axis!)"
                 }
-                out.append(pad("\(i)", 5) + pad(t.name, 36) + pad(shape(t), 22) + pad(t.isConstant ? "const" : "", 7) + q)
+                out.append(TextFormat.pad("\(i)", 5) + TextFormat.pad(t.name, 36) + TextFormat.pad(shape(t), 22) + TextFormat.pad(t.isConstant ? "const" : "", 7) + q)
             }
         }
         out.append("")
@@ -98,6 +97,5 @@ public enum InspectReport {
         return "\(dt)[\(t.shape.map(String.init).joined(separator: ","))]"
     }
 
-    static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
     static func fmt(_ v: Float) -> String { String(format: "%g", Double(v)) }
 }

@@ -33,9 +33,7 @@ public struct LabelsCommand: ParsableCommand {
 
     /// Does the work and returns the lines to print (tests call this).
     public func apply() throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: model) else { throw ImportError("\(model): cannot read the file") }
-        var m: ModelDescription
-        do { m = try ModelReader.parse([UInt8](data)) } catch { throw ImportError("\(model): \(error)") }
+        var m = try loadModel(model)
         let shape = m.tensors[m.outputs[0]].shape
         let dim = shape[shape.count - 1]
         guard let path = set else {

@@ -22,7 +22,7 @@ final class InspectCommandTests: XCTestCase {
 
     func testErrorsNameTheFile() throws {
         XCTAssertThrowsError(try loadModel("/no/such/model.mujo")) { e in
-            XCTAssertEqual("\(e)", "cannot read model file '/no/such/model.mujo': it does not exist or is not readable")
+            XCTAssertEqual("\(e)", "cannot read model /no/such/model.mujo: ENOENT (2); no such file; check the path (models ship in /usr/share/mujo or Models/ of the repository)")
         }
         let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(getpid()).mujo")
         try Data(Data(contentsOf: URL(fileURLWithPath: fixture)).prefix(100)).write(to: cut)
