@@ -14,7 +14,7 @@ public enum Daemon {
         let options: DaemonOptions
         do {
             options = try DaemonOptionsParser.parse(arguments) { path in
-                do { return try system.readText(path) } catch { return nil }
+                do throws(Errno) { return try system.readText(path) } catch { return nil }
             }
         } catch {
             let isHelp = arguments.contains("--help") || arguments.contains("-h")

@@ -1,6 +1,7 @@
 // The session's events as the human-readable table of `mujo run` and the demo: one line per
 // window (time, [truth], recognised label, cosine, runners-up, latency), gaps, activity spans
 // and a summary. With `truth`, each window also gets ✓/✗ and the summary an accuracy.
+import MuJoCore
 import MuJoDevice
 import MuJoSensors
 

@@ -41,7 +41,7 @@ public struct DeviceLoop<Sensor: MotionSensor> {
         let spec = recognizer.spec
         let needsGyro = spec.channels.contains { lane($0) >= 3 }
         if needsGyro && !sensor.hasGyroscope {
-            throw RecognizerError("the model reads a gyroscope (\(spec.channels.map(\.name))) but the sensor has none enabled")
+            throw RecognizerError("the model reads a gyroscope (\(spec.channels.map { $0.name }.joined(separator: ", "))) but the sensor has none enabled")
         }
         self.sensor = sensor
         self.recognizer = recognizer
