@@ -13,7 +13,8 @@
 //
 // Format: optional header line (first field not a number), e.g. `t[s],ax[g],ay[g],az[g]` or
 // `time_ms,ax_m/s2,…,gx_deg/s,…`; a unit given in the header and a different one in the
-// configuration is an error. `#` comment lines and blank lines are skipped; CRLF is fine.
+// configuration is an error. `#` comment lines and blank lines are skipped; CRLF is fine. A last
+// header column named `activity` or `label` (text, e.g. the true activity) is ignored.
 // Every error names the file, 1-based line and column, what was wrong and what to do.
 import CMuJoSystem
 
@@ -113,6 +114,8 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
     var lastLine = 0
     var lineNumber = 0
     var sawHeader = false
+    /// A last header column named `activity` or `label` holds text (a truth label) and is ignored.
+    var labelColumn = false
     var start = 0
     var times: [Double] = []
 
@@ -141,6 +144,11 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
             // First meaningful line: header or first data row.
             if parseNumber(fields[0]) == nil && !sawHeader {
                 sawHeader = true
+                let lastName = lowercased(fields[fields.count - 1])
+                if fields.count > 1 && (lastName == "activity" || lastName == "label") {
+                    labelColumn = true
+                    fields.removeLast()
+                }
                 guard fields.count == 4 || fields.count == 7 else {
                     throw fail(lineNumber, min(fields.count, 7) + 1, "header has \(fields.count) columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
                 }
@@ -191,6 +199,13 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
                 throw fail(lineNumber, min(fields.count, 7) + 1, "found \(fields.count) columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
             }
             columns = fields.count
+        }
+        if labelColumn {
+            // The label is the last field: drop it, and judge the count against the header's.
+            guard fields.count == columns + 1 else {
+                throw fail(lineNumber, min(fields.count, columns + 1) + 1, "found \(fields.count) columns; the header names \(columns + 1) (the last one the activity label)")
+            }
+            fields.removeLast()
         }
         if fields.count < columns {
             throw fail(lineNumber, fields.count + 1, "missing column \(columnNames[fields.count]): found \(fields.count) of \(columns) columns; every row needs \(columns == 4 ? "t, ax, ay, az" : "t, ax, ay, az, gx, gy, gz")")

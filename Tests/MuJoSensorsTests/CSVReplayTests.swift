@@ -23,6 +23,20 @@ final class CSVReplayTests: XCTestCase {
                        "rec.csv:2:5: extra column: found 5, expected 4 like the first row; remove it or add it everywhere")
     }
 
+    func testTrailingActivityColumnIsIgnored() throws {
+        let r = try parse("t[ms],ax[g],ay[g],az[g],activity\n0,0,0,1,walking\n50,0,0.5,1,sitting down\n")
+        XCTAssertEqual(r.samples.count, 2)
+        XCTAssertEqual(r.samples[1].timestampNanoseconds, 50_000_000)
+        XCTAssertEqual(r.samples[1].acceleration.y, Float(0.5 * standardGravity), accuracy: 1e-5)
+        // Only a header names such a column; without one a fifth field is still an error.
+        XCTAssertEqual(error("t,ax,ay,az,label\n0,0,0,9.8,a,b\n"),
+                       "rec.csv:2:6: found 6 columns; the header names 5 (the last one the activity label)")
+        XCTAssertEqual(error("t,ax,ay,az,label\n0,0,0,9.8\n"),
+                       "rec.csv:2:5: found 4 columns; the header names 5 (the last one the activity label)")
+        XCTAssertEqual(error("0,1,2,3,walking\n"),
+                       "rec.csv:1:6: found 5 columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
+    }
+
     func testTextInANumber() {
         XCTAssertEqual(error("# my walk\nt[s],ax[g],ay[g],az[g]\n0.00,0,0,1\n0.02,0.1,abc,1\n"),
                        "rec.csv:4:3: ay 'abc' is not a number; use a plain decimal such as 9.81")
