@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
         .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoHostCore", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
-        .testTarget(name: "MuJoDaemonTests", dependencies: ["MuJoDaemon", "MuJoEmulators", "CMallocCounter"]),
+        .testTarget(name: "MuJoDaemonTests", dependencies: ["MuJoDaemon", "MuJoHostCore", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoHostCore", "MuJoCore"]),
     ],
     swiftLanguageModes: [.v5]
