@@ -75,7 +75,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "MuJoDeviceHost",
-            dependencies: ["MuJoDevice", "MuJoEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MuJoDaemon", "MuJoDevice", "MuJoEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Firmware-host/DeviceHost"
         ),
         .executableTarget(name: "MuJoKernelCheck", dependencies: ["MuJoSensors"], path: "Firmware-host/KernelCheck"),

@@ -26,7 +26,7 @@ fi
 
 step "allocation checks in an optimized build (invoke and the device loop allocate nothing)"
 swift build -c release --build-tests -Xswiftc -enable-testing
-swift test -c release --skip-build --disable-swift-testing --filter 'testInvokeAllocatesNothing|testSteadyStateAllocatesNothing'
+swift test -c release --skip-build --disable-swift-testing --filter 'testInvokeAllocatesNothing|testSteadyStateAllocatesNothing|testSessionSteadyStateAllocatesNothing'
 
 step "Swift tests"
 swift build --build-tests
