@@ -144,7 +144,7 @@ public enum Enrollment {
                 return true
             }
         } catch {
-            throw CommandFailure("\(error.message); give a CSV with columns t, ax, ay, az (e.g. header t[s],ax[m/s2],ay[m/s2],az[m/s2])")
+            throw CommandFailure(error.message)
         }
         let spec = recognizer.spec
         let windowSeconds = TextFormat.fixed(Double(spec.window) / Double(spec.sampleRateHz), 1)
