@@ -22,3 +22,14 @@ if nm "$binary" | grep -q 'cblas_'; then echo "error: the embedded self-test ref
 if readelf -d "$binary" | grep -q 'libopenblas'; then echo "error: the embedded self-test links libopenblas" >&2; exit 1; fi
 echo "no cblas_ symbol and no libopenblas in NEEDED: $(readelf -d "$binary" | grep -o 'Shared library: \[[^]]*\]' | tr '\n' ' ')"
 MUJO_ROOT="$PWD" "$binary"
+
+# mujod, the board program, as Embedded Swift: built, run on the committed real recording, and its
+# events checked against docs/events.md.
+swift build -c release --product mujod --scratch-path .build-embedded \
+  -Xswiftc -enable-experimental-feature -Xswiftc Embedded -Xswiftc -wmo -Xcc -DMUJO_EMBEDDED \
+  -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=object-outliner \
+  -Xlinker -L"$embedded_lib" -Xlinker -lswiftUnicodeDataTables
+mujod=./.build-embedded/release/mujod
+if nm "$mujod" | grep -q 'cblas_'; then echo "error: the embedded mujod references cblas_ symbols" >&2; exit 1; fi
+"$mujod" --model Models/default.mujo --sensor csv:Firmware-host/Recordings/wisdm2019-subject1604-excerpt.csv --verbose \
+  | python3 scripts/check-events.py --min-windows 90

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then runs every test —
 #   the numpy reference's self-check and the Python model smoke tests,
-#   the Embedded Swift self-test (the core built as Embedded Swift, run on this host),
+#   the Embedded Swift self-test and mujod built as Embedded Swift, run on this host on the
+#   committed recording, its events checked,
+#   the board builds for aarch64 and armv7 under qemu-user, the .deb and its install into an
+#   arm64 Debian root (as root; cross/ci.sh),
 #   the sensor code against a real Linux kernel under qemu (as root),
 #   and the Swift test suites (last, so their summary closes the log).
 set -euo pipefail
@@ -14,7 +17,7 @@ bash scripts/install-deps.sh
 step "numpy reference self-check and model smoke tests"
 python3 -m pytest -q Tests/Vectors Models/tests
 
-step "Embedded Swift self-test"
+step "Embedded Swift: the self-test, and mujod on the committed recording"
 bash cross/embedded-selftest.sh
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -22,6 +25,13 @@ if [ "$(id -u)" -eq 0 ]; then
   bash Firmware-host/kernel-test/run-kernel-test.sh
 else
   step "real-kernel sensor test skipped: it needs root (apt-get, qemu image building)"
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  step "board builds: aarch64 and armv7 under qemu, identical events, .deb, install test (cross/ci.sh)"
+  bash cross/ci.sh
+else
+  step "board builds skipped: they need root (apt-get, debootstrap)"
 fi
 
 step "allocation checks in an optimized build (invoke and the device loop allocate nothing)"

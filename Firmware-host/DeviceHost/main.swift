@@ -83,7 +83,7 @@ struct DeviceHost: ParsableCommand {
                               now: { Int64(DispatchTime.now().uptimeNanoseconds) }, rss: { 0 }, shouldStop: { false })
         if case .sensorFailed(let error) = end { throw ValidationError(error.message) }
         let st = session.loop.sensor.statistics
-        print("sensor     \(st.samplesDelivered) samples, \(st.transactions) bus transactions, \(st.gaps) gaps, \(st.retries) retries, \(st.fifoResets) FIFO resets; emulator produced \(emulated.producedTimes.count), dropped \(emulated.droppedCount)")
+        print("bus        \(st.samplesDelivered) samples, \(st.transactions) transactions, \(st.gaps) gaps, \(st.retries) retries, \(st.fifoResets) FIFO resets; emulator produced \(emulated.producedTimes.count), dropped \(emulated.droppedCount)")
     }
 
     func makeChip(_ r: Recording) throws -> (EmulatedChip, AccelerometerChip) {

@@ -1,6 +1,6 @@
 // Per-window latency percentiles without storing every window: a fixed histogram of 10 µs bins
-// up to 100 ms (one overflow bin beyond), allocated once. p50/p99 are bin upper edges, so they
-// are exact to 10 µs.
+// up to 100 ms (one overflow bin beyond), allocated once. p50/p99 are bin upper edges (never above the
+// maximum seen), so they are exact to 10 µs.
 
 public struct LatencyHistogram {
     public static let binMicroseconds = 10
@@ -25,7 +25,7 @@ public struct LatencyHistogram {
         var seen = 0
         for (i, c) in counts.enumerated() {
             seen += Int(c)
-            if seen >= rank { return i == LatencyHistogram.bins ? maximumMicroseconds : (i + 1) * LatencyHistogram.binMicroseconds }
+            if seen >= rank { return i == LatencyHistogram.bins ? maximumMicroseconds : min((i + 1) * LatencyHistogram.binMicroseconds, maximumMicroseconds) }
         }
         return maximumMicroseconds
     }
