@@ -28,10 +28,11 @@ public struct DaemonOptions: Equatable {
     public var sensor = SensorSource.auto
     public var events = EventDestination.standardOutput
     public var rateHz = 100
-    /// Windows averaged by the activity tracker (1: none).
-    public var smooth = 3
+    /// Windows averaged by the activity tracker (1: none). The defaults were chosen on training
+    /// subjects of WISDM 2019 (scripts/measure-smoothing.py; figures in the README).
+    public var smooth = 8
     /// Windows a new label must lead before the activity changes (hysteresis).
-    public var hold = 2
+    public var hold = 3
     /// Best cosine below this is "unknown" (in addition to each label's own threshold).
     public var minScore: Float = 0
     /// Best minus runner-up cosine below this is "unknown".
