@@ -1,0 +1,39 @@
+"""The UTD-MHAD loader (skipped when the shared datasets are absent)."""
+import numpy as np
+import pytest
+
+pytest.importorskip("scipy")
+
+from Models.train import data as D  # noqa: E402
+from Models.train import utd_mhad as U  # noqa: E402
+
+try:
+    HAVE = bool(U.load_utd_mhad(actions=[1], subjects=[1]))
+except FileNotFoundError:
+    HAVE = False
+
+needs_data = pytest.mark.skipif(not HAVE, reason="shared datasets (utd-mhad) not found")
+
+
+def test_placement_by_action():
+    assert U.placement(1) == U.placement(21) == "right_wrist"
+    assert U.placement(22) == U.placement(27) == "right_thigh"
+    with pytest.raises(ValueError):
+        U.placement(28)
+    assert len(U.ACTIONS) == 27 and len(U.JOINTS) == 20
+    assert U.JOINTS[10] == "right_wrist" and U.JOINTS[11] == "right_hand"
+
+
+@needs_data
+def test_one_subject_loads_in_si_units():
+    recs = U.load_utd_mhad(subjects=[1], actions=[1, 23])
+    assert len(recs) == 8 and {r.action for r in recs} == {1, 23}
+    for r in recs:
+        assert r.skeleton.ndim == 3 and r.skeleton.shape[1:] == (20, 3)
+        assert r.acc.shape == r.gyro.shape == (len(r.acc), 3)
+        assert 17.0 < r.skeleton_fps < 21.0                      # ~19 fps, from the two lengths
+        assert 0.8 * D.G < np.median(np.linalg.norm(r.acc, axis=1)) < 1.3 * D.G   # g -> m/s^2
+        head, foot = r.skeleton[0, U.J["head"]], r.skeleton[0, U.J["right_foot"]]
+        assert head[1] - foot[1] > 1.2                           # y is up, metres
+    up = U.estimate_up(recs)[1]
+    assert np.degrees(np.arccos(up @ U.KINECT_UP)) < 8.0
