@@ -31,7 +31,7 @@ def test_one_subject_loads_in_si_units():
     for r in recs:
         assert r.skeleton.ndim == 3 and r.skeleton.shape[1:] == (20, 3)
         assert r.acc.shape == r.gyro.shape == (len(r.acc), 3)
-        assert 17.0 < r.skeleton_fps < 21.0                      # ~19 fps, from the two lengths
+        assert 10.0 < r.skeleton_fps < 22.0        # from the two lengths: 11-21 fps, median 19.05
         assert 0.8 * D.G < np.median(np.linalg.norm(r.acc, axis=1)) < 1.3 * D.G   # g -> m/s^2
         head, foot = r.skeleton[0, U.J["head"]], r.skeleton[0, U.J["right_foot"]]
         assert head[1] - foot[1] > 1.2                           # y is up, metres

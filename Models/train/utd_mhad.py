@@ -6,7 +6,8 @@ What the files hold (../shared/datasets/utd-mhad/MANIFEST.md):
   * `Inertial/aA_sS_tT_inertial.mat.xz`, variable `d_iner`: N x 6, accelerometer x, y, z in g
     (gravity included), gyroscope x, y, z in deg/s, 50 Hz.
   * the IMU is on the right wrist for actions 1-21 and on the right thigh for actions 22-27;
-  * the two streams start and end together, so the skeleton's rate is T / (N / 50 Hz) (about 19 fps).
+  * the two streams start and end together, so the skeleton's rate is T / (N / 50 Hz): median 19.05 fps,
+    11-21 fps between recordings (Kinect v1 drops frames; taken as evenly spaced within a recording).
 
 A `Recording` keeps both streams in SI units: skeleton [T, 20, 3] in metres, acc [N, 3] in m/s^2 and
 gyro [N, 3] in rad/s at 50 Hz, and the skeleton's own frame rate. Nothing is resampled here.
