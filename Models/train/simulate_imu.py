@@ -84,14 +84,15 @@ PLACEMENTS = {
 # --------------------------------------------------------------------------- 1. smoothing, derivatives
 def _savgol_window(fps: float, window_s: float, polyorder: int) -> int:
     w = int(round(window_s * fps))
-    w = max(w, polyorder + 2)
+    w = max(w, polyorder + 1)
     return w if w % 2 == 1 else w + 1
 
 
 def smooth_and_differentiate(p: np.ndarray, fps: float, window_s: float = 0.4, polyorder: int = 3):
     """Savitzky-Golay fit along time (axis 0) of p [T, ...]: (smoothed p, its second derivative).
 
-    Sequences shorter than the window are fitted with the longest odd window that fits.
+    Sequences shorter than the window are fitted with the longest odd window that fits. polyorder 2
+    with a 3-frame window is the plain central second difference (p[t-1] - 2 p[t] + p[t+1]) fps^2.
     """
     from scipy.signal import savgol_filter
     p = np.asarray(p, dtype=np.float64)
@@ -137,11 +138,11 @@ def segment_frames(axis_vec: np.ndarray, roll_vec: np.ndarray, fallback_vec: np.
 
 
 def placement_trajectory(skeleton: np.ndarray, fps: float, place: Placement | str, window_s: float = 0.4,
-                         joints: dict | None = None):
+                         joints: dict | None = None, polyorder: int = 3):
     """Sensor position's second derivative [T, 3] (world) and orientation R [T, 3, 3] of a placement."""
     joints = joints or _J
     place = PLACEMENTS[place] if isinstance(place, str) else place
-    pos, acc = smooth_and_differentiate(skeleton, fps, window_s)
+    pos, acc = smooth_and_differentiate(skeleton, fps, window_s, polyorder)
     a, b = joints[place.proximal], joints[place.distal]
     p_acc = (1 - place.frac) * acc[:, a] + place.frac * acc[:, b]
     seg = pos[:, b] - pos[:, a]
@@ -252,11 +253,11 @@ class SensorModel:
 def simulate_imu(skeleton: np.ndarray, fps: float, place: Placement | str = "right_wrist",
                  up=(0.0, 1.0, 0.0), fs_out: float = MODEL_RATE_HZ, window_s: float = 0.4,
                  mount: np.ndarray | None = None, sensor: SensorModel | None = None,
-                 rng: np.random.Generator | None = None, with_gyro: bool = False):
+                 rng: np.random.Generator | None = None, with_gyro: bool = False, polyorder: int = 3):
     """Accelerometer [N, 3] (m/s^2, gravity included, +1 g on an upward axis) at fs_out from a skeleton
     [T, J, 3] (metres, world frame, `up` its unit up vector) at fps. With `with_gyro`, returns
     (acc, gyro) with gyro [N, 3] in rad/s (no gyro noise model). `sensor=None`: an ideal sensor."""
-    p_acc, R = placement_trajectory(skeleton, fps, place, window_s)
+    p_acc, R = placement_trajectory(skeleton, fps, place, window_s, polyorder=polyorder)
     f = specific_force(p_acc, R, up, mount)
     acc = resample(f, fps, fs_out)
     if sensor is not None:
