@@ -37,3 +37,22 @@ def test_one_subject_loads_in_si_units():
         assert head[1] - foot[1] > 1.2                           # y is up, metres
     up = U.estimate_up(recs)[1]
     assert np.degrees(np.arccos(up @ U.KINECT_UP)) < 8.0
+
+
+@needs_data
+def test_segments_real_and_simulated_in_the_model_convention():
+    recs = U.load_utd_mhad(subjects=[2], actions=[3, 24])
+    real = U.to_segments(recs, "real")
+    sim = U.to_segments(recs, "simulated")
+    assert len(real) == len(sim) == len(recs)
+    for r, a, b in zip(recs, real, sim):
+        assert a.label == b.label == r.action - 1 and a.subject == b.subject == 2
+        assert a.x.dtype == b.x.dtype == np.float32 and a.x.shape[1] == b.x.shape[1] == 3
+        assert abs(len(a.x) - r.duration_s * 20) <= 1 and abs(len(b.x) - len(a.x)) <= 1
+        # both read about 1 g (gravity included)
+        for x in (a.x, b.x):
+            assert 0.8 * D.G < np.median(np.linalg.norm(x, axis=1)) < 1.3 * D.G
+    six = U.to_segments(recs[:1], "simulated", placement_name="right_ankle", with_gyro=True)[0]
+    assert six.x.shape[1] == 6 and six.meta["placement"] == "right_ankle"
+    with pytest.raises(ValueError):
+        U.to_segments(recs, "video")
