@@ -17,6 +17,8 @@ Parsed data is cached in `Models/.cache/` (git-ignored).
 from __future__ import annotations
 
 import glob
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 
@@ -92,10 +94,37 @@ def _resample_timestamps(ts_ns: np.ndarray, xyz: np.ndarray, max_gap_s: float = 
     return out
 
 
-def load_wisdm(subjects=None, root=None, use_cache=True) -> list[Segment]:
+def cache_path(name: str, files, **params) -> str:
+    """A cache file in CACHE_DIR keyed by everything the cached result depends on.
+
+    The key hashes the (absolute, real) path, size and modification time of every input file
+    and the loader's parameters, so another data folder, a changed file or another setting
+    gets its own cache file instead of silently reading (or overwriting) an old one.
+    """
+    h = hashlib.sha256()
+    entries = []
+    for f in sorted(os.path.realpath(f) for f in files):
+        st = os.stat(f)
+        entries.append([f, st.st_size, st.st_mtime_ns])
+    h.update(json.dumps({"files": entries, "params": params}, sort_keys=True, default=str).encode())
+    return os.path.join(CACHE_DIR, f"{name}-{h.hexdigest()[:16]}.npz")
+
+
+def _save_npz_atomic(path: str, **arrays) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.tmp-{os.getpid()}.npz"
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
+
+
+def load_wisdm(subjects=None, root=None, use_cache=True, max_gap_s: float = 1.0) -> list[Segment]:
     """WISDM 2019 watch accelerometer (already m/s^2, gravity included, Android)."""
     root = root or os.path.join(datasets_root(), "wisdm2019")
-    cache = os.path.join(CACHE_DIR, "wisdm_accel_20hz.npz")
+    files = sorted(glob.glob(os.path.join(root, "raw", "watch", "accel", "data_*_accel_watch.txt.xz")))
+    if not files:
+        raise FileNotFoundError(f"no WISDM watch accel files under {root}")
+    cache = cache_path("wisdm_accel_20hz", files, root=os.path.realpath(root), loader="load_wisdm/2",
+                       rate=MODEL_RATE_HZ, max_gap_s=max_gap_s, codes=WISDM_CODES)
     if use_cache and os.path.exists(cache):
         with np.load(cache) as z:
             sig, index = z["sig"], z["index"]
@@ -103,9 +132,6 @@ def load_wisdm(subjects=None, root=None, use_cache=True) -> list[Segment]:
     else:
         import pandas as pd
         segs = []
-        files = sorted(glob.glob(os.path.join(root, "raw", "watch", "accel", "data_*_accel_watch.txt.xz")))
-        if not files:
-            raise FileNotFoundError(f"no WISDM watch accel files under {root}")
         for f in files:
             df = pd.read_csv(f, header=None, names=["sid", "act", "ts", "x", "y", "z"],
                              dtype={"z": str})
@@ -115,14 +141,15 @@ def load_wisdm(subjects=None, root=None, use_cache=True) -> list[Segment]:
                 if code not in WISDM_CODES:
                     continue
                 for piece in _resample_timestamps(g["ts"].to_numpy(np.int64),
-                                                  g[["x", "y", "z"]].to_numpy(np.float64)):
+                                                  g[["x", "y", "z"]].to_numpy(np.float64),
+                                                  max_gap_s=max_gap_s):
                     segs.append(Segment(sid, WISDM_CODES.index(code), piece))
         if use_cache:
-            os.makedirs(CACHE_DIR, exist_ok=True)
             bounds = np.cumsum([0] + [len(s.x) for s in segs])
             index = np.array([[s.subject, s.label, bounds[i], bounds[i + 1]]
-                              for i, s in enumerate(segs)], dtype=np.int64)
-            np.savez(cache, sig=np.concatenate([s.x for s in segs]), index=index)
+                              for i, s in enumerate(segs)], dtype=np.int64).reshape(-1, 4)
+            sig = np.concatenate([s.x for s in segs]) if segs else np.zeros((0, 3), np.float32)
+            _save_npz_atomic(cache, sig=sig, index=index)
     if subjects is not None:
         subjects = set(int(s) for s in subjects)
         segs = [s for s in segs if s.subject in subjects]
