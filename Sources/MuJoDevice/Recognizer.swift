@@ -76,8 +76,8 @@ public final class Recognizer {
         }
         interpreter.invoke()
         interpreter.readOutput(into: embedding)
-        scoreCount = scorer.score(embedding, into: scores)
         scorer.cosines(embedding, into: allCosines)
+        scoreCount = scorer.rank(allCosines, into: scores)
         return scoreCount
     }
 

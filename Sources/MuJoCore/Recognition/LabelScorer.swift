@@ -51,28 +51,28 @@ public struct LabelScorer {
     /// (capacity ≥ label count), sorted best first. Labels under their threshold are left out.
     /// Returns how many scores were written. Allocates nothing.
     public func score(_ embedding: UnsafePointer<Float>, into scores: UnsafeMutablePointer<LabelScore>) -> Int {
-        let d = table.dimension
-        var ss: Float = 0
-        for j in 0..<d { ss += embedding[j] * embedding[j] }
-        let inv = ss > 0 ? 1 / ss.squareRoot() : 0
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: thresholds.count) { c in
+            cosines(embedding, into: c.baseAddress!)
+            return rank(UnsafePointer(c.baseAddress!), into: scores)
+        }
+    }
+
+    /// The labels whose cosine (`cosines`, in label order) reaches their threshold, into `scores`
+    /// sorted best first (ties keep label order). Returns how many were written. Allocates nothing.
+    public func rank(_ cosines: UnsafePointer<Float>, into scores: UnsafeMutablePointer<LabelScore>) -> Int {
         var n = 0
-        let labels = thresholds.count
-        unit.withUnsafeBufferPointer { u in
-            thresholds.withUnsafeBufferPointer { thr in
-                for i in 0..<labels {
-                    var dot: Float = 0
-                    for j in 0..<d { dot += u[i * d + j] * embedding[j] }
-                    let cosine = dot * inv
-                    if cosine < thr[i] { continue }
-                    // Insertion into the sorted prefix: label counts are small.
-                    var k = n
-                    while k > 0 && scores[k - 1].cosine < cosine {
-                        scores[k] = scores[k - 1]
-                        k -= 1
-                    }
-                    scores[k] = LabelScore(label: i, cosine: cosine)
-                    n += 1
+        thresholds.withUnsafeBufferPointer { thr in
+            for i in 0..<thr.count {
+                let cosine = cosines[i]
+                if cosine < thr[i] { continue }
+                // Insertion into the sorted prefix: label counts are small.
+                var k = n
+                while k > 0 && scores[k - 1].cosine < cosine {
+                    scores[k] = scores[k - 1]
+                    k -= 1
                 }
+                scores[k] = LabelScore(label: i, cosine: cosine)
+                n += 1
             }
         }
         return n
