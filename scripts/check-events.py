@@ -14,6 +14,7 @@ SCHEMA = {
     "activity": {"label": STRING, "start_s": NUMBER, "end_s": NUMBER, "mean_score": NUMBER, "windows": INTEGER},
     "unknown": {"start_s": NUMBER, "end_s": NUMBER, "best_score": NUMBER, "windows": INTEGER},
     "gap": {"reason": STRING, "start_s": NUMBER, "end_s": NUMBER, "samples_lost": INTEGER},
+    "signal": {"problem": STRING, "start_s": NUMBER, "end_s": NUMBER, "windows": INTEGER},
     "sensor_error": {"message": STRING},
     "stats": {"windows": INTEGER, "latency_p50_us": INTEGER, "latency_p99_us": INTEGER, "samples": INTEGER,
               "gaps": INTEGER, "samples_lost": INTEGER, "sensor_s": NUMBER, "rss_bytes": INTEGER,

@@ -78,6 +78,12 @@ public struct JSONLinesOutput: SessionOutput {
             line.key("start_s"); line.seconds(g.startNanoseconds)
             line.key("end_s"); line.seconds(g.endNanoseconds)
             line.key("samples_lost"); line.integer(Int64(g.estimatedLostSamples))
+        case .signal(let span):
+            line.begin(event: "signal")
+            line.key("problem"); line.string(span.problem.name)
+            line.key("start_s"); line.seconds(span.startNanoseconds)
+            line.key("end_s"); line.seconds(span.endNanoseconds)
+            line.key("windows"); line.integer(Int64(span.windows))
         case .sensorError(let message):
             line.begin(event: "sensor_error")
             line.key("message"); line.string(message)

@@ -13,9 +13,19 @@ public enum SessionEvent {
     /// A closed span of one smoothed label; `label` nil is an "unknown" span.
     case activity(ActivitySpan)
     case gap(SensorGap)
+    /// A closed span of windows whose signal failed the sanity check (not classified).
+    case signal(SignalSpan)
     case sensorError(String)
     case stats(SessionStatistics)
     case stop(reason: String)
+}
+
+/// Consecutive windows with the same signal problem; times as activity spans (window middles).
+public struct SignalSpan {
+    public var problem: SignalProblem
+    public var startNanoseconds: Int64
+    public var endNanoseconds: Int64
+    public var windows: Int
 }
 
 /// Counters for `stats` events.
@@ -71,6 +81,7 @@ public struct RecognitionSession<Sensor: MotionSensor> {
     private var nextStatsAt: Int64 = .max
     private var samples = 0
     private var sensorEvents: [SensorEvent] = []
+    private var signalSpan: SignalSpan? = nil
 
     public init(sensor: Sensor, recognizer: Recognizer, settings: SessionSettings) throws(RecognizerError) {
         loop = try DeviceLoop(sensor: sensor, recognizer: recognizer)
@@ -129,12 +140,14 @@ public struct RecognitionSession<Sensor: MotionSensor> {
             statistics.samplesLost += gap.estimatedLostSamples
             see(gap.startNanoseconds)
             see(gap.endNanoseconds)
+            closeSignalSpan(at: gap.startNanoseconds, output: &output)
             if let span = tracker.finish(atNanoseconds: gap.startNanoseconds) { output.emit(.activity(span), recognizer: recognizer) }
             output.emit(.gap(gap), recognizer: recognizer)
         case .restarted(let t):
             // Samples too far apart to bridge: a gap of unknown size on the sensor's clock.
             let gap = SensorGap(reason: .timestampJump, startNanoseconds: lastTime, endNanoseconds: t, estimatedLostSamples: 0)
             statistics.gaps += 1
+            closeSignalSpan(at: lastTime, output: &output)
             if let span = tracker.finish(atNanoseconds: lastTime) { output.emit(.activity(span), recognizer: recognizer) }
             see(t)
             output.emit(.gap(gap), recognizer: recognizer)
@@ -144,23 +157,52 @@ public struct RecognitionSession<Sensor: MotionSensor> {
             see(r.endNanoseconds)
             statistics.windows += 1
             latencies.add(nanoseconds: r.latencyNanoseconds)
+            closeSignalSpan(at: middle(r.startNanoseconds, r.endNanoseconds), output: &output)
             output.emit(.window(r), recognizer: recognizer)
             if let span = tracker.add(cosines: recognizer.cosines, startNanoseconds: r.startNanoseconds, endNanoseconds: r.endNanoseconds) {
                 output.emit(.activity(span), recognizer: recognizer)
             }
-            if statsEvery > 0 {
-                if nextStatsAt == .max { nextStatsAt = r.endNanoseconds + statsEvery }
-                if r.endNanoseconds >= nextStatsAt {
-                    nextStatsAt += statsEvery
-                    output.emit(.stats(currentStatistics(rss: rss())), recognizer: recognizer)
-                }
+            emitStatsIfDue(r.endNanoseconds, statsEvery: statsEvery, output: &output, rss: rss)
+        case .signal(let w):
+            if let first = firstTime, w.endNanoseconds - first > settings.limitNanoseconds { return false }
+            see(w.startNanoseconds)
+            see(w.endNanoseconds)
+            let m = middle(w.startNanoseconds, w.endNanoseconds)
+            if let open = signalSpan, open.problem == w.problem {
+                signalSpan!.endNanoseconds = w.endNanoseconds
+                signalSpan!.windows = open.windows + 1
+            } else {
+                closeSignalSpan(at: m, output: &output)
+                if let span = tracker.finish(atNanoseconds: m) { output.emit(.activity(span), recognizer: recognizer) }
+                signalSpan = SignalSpan(problem: w.problem, startNanoseconds: m, endNanoseconds: w.endNanoseconds, windows: 1)
             }
+            emitStatsIfDue(w.endNanoseconds, statsEvery: statsEvery, output: &output, rss: rss)
         }
         return true
     }
 
+    private func middle(_ start: Int64, _ end: Int64) -> Int64 { start + (end - start) / 2 }
+
+    /// Writes the open signal span, ending at `end` (the next span's start, a gap, the end).
+    private mutating func closeSignalSpan<Output: SessionOutput>(at end: Int64, output: inout Output) {
+        guard var span = signalSpan else { return }
+        span.endNanoseconds = max(span.startNanoseconds, end)
+        signalSpan = nil
+        output.emit(.signal(span), recognizer: recognizer)
+    }
+
+    private mutating func emitStatsIfDue<Output: SessionOutput>(_ t: Int64, statsEvery: Int64, output: inout Output, rss: () -> Int) {
+        guard statsEvery > 0 else { return }
+        if nextStatsAt == .max { nextStatsAt = t + statsEvery }
+        if t >= nextStatsAt {
+            nextStatsAt += statsEvery
+            output.emit(.stats(currentStatistics(rss: rss())), recognizer: recognizer)
+        }
+    }
+
     /// Closes the open activity and writes the last `stats`.
     private mutating func finish<Output: SessionOutput>(output: inout Output, rss: () -> Int) {
+        closeSignalSpan(at: lastTime, output: &output)
         if let span = tracker.finish(atNanoseconds: lastTime) { output.emit(.activity(span), recognizer: recognizer) }
         output.emit(.stats(currentStatistics(rss: rss())), recognizer: recognizer)
     }

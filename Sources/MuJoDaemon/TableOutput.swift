@@ -47,6 +47,9 @@ public struct TableOutput: SessionOutput {
         case .gap(let g):
             if origin == nil { origin = g.startNanoseconds }
             write(RecognitionText.gap(g, origin: origin!))
+        case .signal(let span):
+            let o = origin ?? span.startNanoseconds
+            write(TextFormat.pad("", 8) + "signal \(span.problem.name) from \(RecognitionText.time(span.startNanoseconds, origin: o)) to \(RecognitionText.time(span.endNanoseconds, origin: o)): \(span.windows) window(s) not classified; check the sensor's wiring, range and units")
         case .sensorError(let message):
             write("sensor error: " + message)
         case .stats(let s):

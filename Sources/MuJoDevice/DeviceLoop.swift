@@ -24,6 +24,15 @@ public enum DeviceEvent {
     case gap(SensorGap)
     /// The samples around a hole the sensor did not report were too far apart to bridge.
     case restarted(atNanoseconds: Int64)
+    /// A window whose signal failed the sanity check (SignalCheck.swift); it was not classified.
+    case signal(SignalWindow)
+}
+
+/// A window that was not classified because its signal is implausible.
+public struct SignalWindow {
+    public var startNanoseconds: Int64
+    public var endNanoseconds: Int64
+    public var problem: SignalProblem
 }
 
 /// Frame lanes: 0…2 acceleration, 3…5 rotation rate.
@@ -36,6 +45,7 @@ public struct DeviceLoop<Sensor: MotionSensor> {
     private var windows: WindowBuffer
     private var events: [SensorEvent] = []
     private let accelScale: Float
+    private let signalCheck: SignalCheck
 
     public init(sensor: Sensor, recognizer: Recognizer) throws(RecognizerError) {
         let spec = recognizer.spec
@@ -51,6 +61,7 @@ public struct DeviceLoop<Sensor: MotionSensor> {
         var scale: Float = spec.units == .standardGravity ? Float(1 / standardGravity) : 1
         if spec.sign == .ios { scale = -scale }
         accelScale = scale
+        signalCheck = SignalCheck(lanes: spec.channels.map(lane), toG: spec.units == .standardGravity ? 1 : Float(1 / standardGravity))
     }
 
     /// Runs until the sensor is exhausted or `handle` returns false. `now` is a monotonic clock in
@@ -87,6 +98,12 @@ public struct DeviceLoop<Sensor: MotionSensor> {
             defer { self.resampler = resampler }
             let bridged = resampler.push(s.timestampNanoseconds, f) { t, frame in
                 guard keepGoing, windows.append(t, frame) else { return }
+                if let problem = windows.withWindow({ signalCheck.check($0, frames: windows.window) }) {
+                    let w = SignalWindow(startNanoseconds: windows.firstTime, endNanoseconds: windows.lastTime, problem: problem)
+                    windows.advance()
+                    keepGoing = handle(.signal(w))
+                    return
+                }
                 let started = now()
                 let n = windows.withWindow { recognizer.classify($0) }
                 let r = Recognition(startNanoseconds: windows.firstTime, endNanoseconds: windows.lastTime,

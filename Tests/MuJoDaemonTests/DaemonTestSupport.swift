@@ -42,6 +42,7 @@ let eventSchema: [String: [String: FieldType]] = [
     "activity": ["label": .string, "start_s": .number, "end_s": .number, "mean_score": .number, "windows": .integer],
     "unknown": ["start_s": .number, "end_s": .number, "best_score": .number, "windows": .integer],
     "gap": ["reason": .string, "start_s": .number, "end_s": .number, "samples_lost": .integer],
+    "signal": ["problem": .string, "start_s": .number, "end_s": .number, "windows": .integer],
     "sensor_error": ["message": .string],
     "stats": ["windows": .integer, "latency_p50_us": .integer, "latency_p99_us": .integer, "samples": .integer, "gaps": .integer,
               "samples_lost": .integer, "sensor_s": .number, "rss_bytes": .integer, "event_readers_dropped": .integer],

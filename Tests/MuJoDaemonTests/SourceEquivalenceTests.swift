@@ -219,3 +219,55 @@ final class SourceEquivalenceTests: XCTestCase {
         XCTAssertEqual(ExitStatus.unavailable.rawValue, 69)
     }
 }
+
+/// Issue 12: a window of zeros must not be labelled ("standing 0.431"): the committed recording
+/// with a minute of zeros and a minute of a still sensor at 0.5 g spliced in gives `signal` spans
+/// there, no labels for those windows, and the activity spans around them stay contiguous.
+final class SignalEventTests: XCTestCase {
+    func testZerosAndWrongGravityBecomeSignalSpansNotLabels() throws {
+        let text = try String(contentsOfFile: demoRecording, encoding: .utf8)
+        var lines = text.split(separator: "\n").map(String.init)
+        // Rows 1 000–2 199 (60 s at 20 Hz): zeros; rows 3 000–4 199: still at 0.5 g with a few mg of noise.
+        for i in 1_000..<2_200 {
+            let f = lines[i].split(separator: ",")
+            lines[i] = "\(f[0]),0,0,0,\(f[4])"
+        }
+        for i in 3_000..<4_200 {
+            let f = lines[i].split(separator: ",")
+            lines[i] = "\(f[0]),\(0.01 * Double(i % 3)),\(0.02 * Double(i % 2)),\(0.5 * 9.80665 + 0.01 * Double(i % 5)),\(f[4])"
+        }
+        let path = temporaryPath("signal.csv")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        let model = try ModelLoader.load(defaultModel, system: LinuxSystemCalls())
+        let events = try runSession(CSVReplay(system: LinuxSystemCalls(), configuration: CSVReplayConfiguration(path: path)),
+                                    model: model, name: "signal")
+        for e in events { assertMatchesSchema(e) }
+        let signals = events.filter { $0["event"] as? String == "signal" }
+        XCTAssertEqual(Set(signals.compactMap { $0["problem"] as? String }), ["dead-axis", "gravity-implausible"], "\(signals)")
+        func rowTime(_ i: Int) -> Double { Double(String(lines[i].split(separator: ",")[0]))! / 1e9 }
+        // No window that lies inside a spliced stretch got a label.
+        for w in events where w["event"] as? String == "window" {
+            let a = w["start_s"] as! Double, b = w["end_s"] as! Double
+            XCTAssertFalse(a >= rowTime(1_000) && b <= rowTime(2_199), "window \(a)–\(b) inside the zeros was classified")
+            XCTAssertFalse(a >= rowTime(3_000) && b <= rowTime(4_199), "window \(a)–\(b) inside the 0.5 g stretch was classified")
+        }
+        // Each spliced minute is covered by signal spans (the recording's activity joins inside them
+        // are gaps that restart the window, so fewer than (60 − 5) / 2.5 + 1 = 23 windows each).
+        let refused = signals.reduce(0) { $0 + ($1["windows"] as! Int) }
+        XCTAssertGreaterThanOrEqual(refused, 30)
+        XCTAssertLessThanOrEqual(refused, 2 * 23)
+        for s in signals { XCTAssertGreaterThan(s["end_s"] as! Double, s["start_s"] as! Double) }
+        // Spans (activity, unknown, signal) are contiguous between gaps.
+        var previousEnd: Double? = nil
+        for e in events {
+            switch e["event"] as? String {
+            case "activity", "unknown", "signal":
+                if let previousEnd { XCTAssertEqual(e["start_s"] as! Double, previousEnd, accuracy: 1e-9, "\(e)") }
+                previousEnd = e["end_s"] as? Double
+            case "gap": previousEnd = nil
+            default: break
+            }
+        }
+    }
+}

@@ -110,6 +110,7 @@ final class DeviceLoopTests: XCTestCase {
             case .gap(let g): log.append("gap \(g.reason.name)")
             case .restarted: log.append("restart")
             case .started: log.append("start")
+            case .signal(let w): log.append("signal \(w.problem.name)")
             }
             return true
         }
