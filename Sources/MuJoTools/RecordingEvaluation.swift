@@ -35,7 +35,7 @@ struct SessionRecorder: SessionOutput {
         case .activity(let span): activities.append(span)
         case .gap(let gap): gaps.append(gap)
         case .sensorError(let message): sensorError = message
-        case .start, .stats, .stop: break
+        case .start, .stats, .stop, .signal: break
         }
     }
 }
