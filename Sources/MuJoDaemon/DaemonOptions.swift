@@ -52,7 +52,8 @@ public struct DaemonOptions: Equatable {
 
 public struct UsageError: Error {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: ErrorText) { self.message = message.string }   // MuJoSystem/ErrorText.swift
+    @_disfavoredOverload public init(_ message: String) { self.message = message }
 }
 
 public enum DaemonOptionsParser {

@@ -119,8 +119,8 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
     var start = 0
     var times: [Double] = []
 
-    func fail(_ line: Int, _ column: Int, _ problem: String) -> SensorError {
-        .csv(path: path, line: line, column: column, problem: problem)
+    func fail(_ line: Int, _ column: Int, _ problem: ErrorText) -> SensorError {   // MuJoSystem/ErrorText.swift
+        .csv(path: path, line: line, column: column, problem: problem.string)
     }
 
     while start < bytes.count {
