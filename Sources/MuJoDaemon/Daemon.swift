@@ -17,7 +17,7 @@ public enum Daemon {
                 do throws(Errno) { return try system.readText(path) } catch { return nil }
             }
         } catch {
-            let isHelp = arguments.contains("--help") || arguments.contains("-h")
+            let isHelp = arguments.containsBytes("--help") || arguments.containsBytes("-h")
             writeError(error.message)
             return isHelp ? ExitStatus.ok.rawValue : ExitStatus.usage.rawValue
         }
@@ -58,13 +58,13 @@ public enum Daemon {
         case .auto: throw DaemonFailure("internal: the sensor was not resolved", .unavailable)
         case .csv(let path):
             let sensor = CSVReplay(system: system, configuration: CSVReplayConfiguration(path: path, realTime: options.realtime))
-            end = try session(sensor, recognizer, settings, options, chosen, &output, onHangup)
+            end = try session(BoardSensor.csv(sensor), recognizer, settings, options, chosen, &output, onHangup)
         case .i2c(let bus, let address, let chip):
             let config = I2CAccelerometerConfiguration(bus: bus, address: address, chip: chip, rateHz: options.rateHz)
-            end = try session(I2CAccelerometer(system: system, configuration: config), recognizer, settings, options, chosen, &output, onHangup)
+            end = try session(BoardSensor.i2c(I2CAccelerometer(system: system, configuration: config)), recognizer, settings, options, chosen, &output, onHangup)
         case .iio(let name):
             let config = IIOReaderConfiguration(name: name, samplingFrequency: Double(options.rateHz))
-            end = try session(IIOReader(system: system, configuration: config), recognizer, settings, options, chosen, &output, onHangup)
+            end = try session(BoardSensor.iio(IIOReader(system: system, configuration: config)), recognizer, settings, options, chosen, &output, onHangup)
         }
         switch end {
         case .sourceEnded:
@@ -107,7 +107,7 @@ public enum Daemon {
     static func status(of error: SensorError) -> ExitStatus {
         switch error {
         case .csv: return .dataError
-        case .cannotOpen(let path, _): return path.hasPrefix("/dev/") || path.hasPrefix("/sys/") ? .unavailable : .noInput
+        case .cannotOpen(let path, _): return path.hasBytePrefix("/dev/") || path.hasBytePrefix("/sys/") ? .unavailable : .noInput
         default: return .unavailable
         }
     }

@@ -52,7 +52,8 @@ public struct DaemonOptions: Equatable {
 
 public struct UsageError: Error {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: ErrorText) { self.message = message.string }   // MuJoSystem/ErrorText.swift
+    @_disfavoredOverload public init(_ message: String) { self.message = message }
 }
 
 public enum DaemonOptionsParser {
@@ -73,17 +74,17 @@ public enum DaemonOptionsParser {
         var i = 0
         while i < arguments.count {
             let arg = arguments[i]
-            if arg == "--help" || arg == "-h" { throw UsageError(usage) }
-            guard arg.hasPrefix("--") else { throw UsageError("unexpected argument '\(arg)'; every setting is a flag\n\(usage)") }
-            var name = String(arg.dropFirst(2))
+            if arg.bytesEqual("--help") || arg.bytesEqual("-h") { throw UsageError(usage) }
+            guard arg.hasBytePrefix("--") else { throw UsageError("unexpected argument '\(arg)'; every setting is a flag\n\(usage)") }
+            var name = arg.droppingBytes(2)
             var inline: String? = nil
-            if let eq = name.firstIndex(of: "=") {
-                inline = String(name[name.index(after: eq)...])
-                name = String(name[..<eq])
+            if let eq = name.firstByteOffset(of: UInt8(ascii: "=")) {
+                inline = name.droppingBytes(eq + 1)
+                name = name.byteSlice(0, eq)
             }
-            if switches.contains(name) {
+            if switches.containsBytes(name) {
                 if let inline { pairs.append((name, inline, "--\(name)")) } else { pairs.append((name, "true", "--\(name)")) }
-            } else if valued.contains(name) {
+            } else if valued.containsBytes(name) {
                 if let inline {
                     pairs.append((name, inline, "--\(name)"))
                 } else {
@@ -97,14 +98,14 @@ public enum DaemonOptionsParser {
             i += 1
         }
         var options = DaemonOptions()
-        if let config = pairs.last(where: { $0.key == "config" })?.value {
+        if let config = pairs.last(where: { $0.key.bytesEqual("config") })?.value {
             guard let text = readConfig(config) else {
                 throw UsageError("--config \(config): cannot read the file; check the path and its permissions")
             }
             options.configFile = config
             for line in try configLines(text, file: config) { try apply(line.key, line.value, line.origin, to: &options) }
         }
-        for p in pairs where p.key != "config" { try apply(p.key, p.value, p.origin, to: &options) }
+        for p in pairs where !p.key.bytesEqual("config") { try apply(p.key, p.value, p.origin, to: &options) }
         return options
     }
 
@@ -112,18 +113,18 @@ public enum DaemonOptionsParser {
     static func configLines(_ text: String, file: String) throws(UsageError) -> [(key: String, value: String, origin: String)] {
         var out: [(key: String, value: String, origin: String)] = []
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.splitBytes(UInt8(ascii: "\n")) {
             number += 1
-            var line = Substring(raw)
-            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let trimmed = trim(line)
+            var line = raw
+            if let hash = line.firstByteOffset(of: UInt8(ascii: "#")) { line = line.byteSlice(0, hash) }
+            let trimmed = line.trimmingBlanks
             if trimmed.isEmpty { continue }
-            guard let eq = trimmed.firstIndex(of: "=") else {
+            guard let eq = trimmed.firstByteOffset(of: UInt8(ascii: "=")) else {
                 throw UsageError("\(file):\(number): '\(trimmed)' is not `key = value`")
             }
-            let key = trim(trimmed[..<eq]), value = trim(trimmed[trimmed.index(after: eq)...])
-            guard valued.contains(key) && key != "config" || switches.contains(key) else {
-                throw UsageError("\(file):\(number): unknown setting '\(key)'; allowed: \(join(valued.filter { $0 != "config" } + switches))")
+            let key = trimmed.byteSlice(0, eq).trimmingBlanks, value = trimmed.droppingBytes(eq + 1).trimmingBlanks
+            guard valued.containsBytes(key) && !key.bytesEqual("config") || switches.containsBytes(key) else {
+                throw UsageError("\(file):\(number): unknown setting '\(key)'; allowed: \(join(valued.filter { !$0.bytesEqual("config") } + switches))")
             }
             out.append((key, value, "\(file):\(number): \(key)"))
         }
@@ -131,15 +132,15 @@ public enum DaemonOptionsParser {
     }
 
     static func apply(_ key: String, _ value: String, _ origin: String, to o: inout DaemonOptions) throws(UsageError) {
-        switch key {
+        switch ByteKey(key) {
         case "model":
             guard !value.isEmpty else { throw UsageError("\(origin): give the model file's path") }
             o.model = value
         case "sensor": o.sensor = try sensor(value, origin)
         case "events":
-            if value == "-" { o.events = .standardOutput } else if value.hasPrefix("unix:") {
-                let path = String(value.dropFirst(5))
-                guard path.hasPrefix("/") else { throw UsageError("\(origin) \(value): give the socket's absolute path, e.g. unix:/run/mujo/events.sock") }
+            if value.bytesEqual("-") { o.events = .standardOutput } else if value.hasBytePrefix("unix:") {
+                let path = value.droppingBytes(5)
+                guard path.hasBytePrefix("/") else { throw UsageError("\(origin) \(value): give the socket's absolute path, e.g. unix:/run/mujo/events.sock") }
                 o.events = .unixSocket(path)
             } else if value.isEmpty {
                 throw UsageError("\(origin): give -, a file path or unix:PATH")
@@ -160,47 +161,48 @@ public enum DaemonOptionsParser {
     /// `auto`, `i2c:/dev/i2c-1[@0x68][:chip]`, `iio:NAME` or `csv:FILE`.
     static func sensor(_ value: String, _ origin: String) throws(UsageError) -> SensorSource {
         let allowed = "auto, i2c:/dev/i2c-N[@0xAA][:chip], iio:NAME or csv:FILE"
-        if value == "auto" { return .auto }
-        if value.hasPrefix("csv:") {
-            let path = String(value.dropFirst(4))
+        if value.bytesEqual("auto") { return .auto }
+        if value.hasBytePrefix("csv:") {
+            let path = value.droppingBytes(4)
             guard !path.isEmpty else { throw UsageError("\(origin) \(value): give the recording's path after csv:") }
             return .csv(path: path)
         }
-        if value.hasPrefix("iio:") {
-            let name = String(value.dropFirst(4))
-            guard !name.isEmpty, !name.contains("/") else { throw UsageError("\(origin) \(value): give the IIO device name, e.g. iio:lis3dh") }
+        if value.hasBytePrefix("iio:") {
+            let name = value.droppingBytes(4)
+            guard !name.isEmpty, !name.containsByte(UInt8(ascii: "/")) else { throw UsageError("\(origin) \(value): give the IIO device name, e.g. iio:lis3dh") }
             return .iio(name: name)
         }
-        if value.hasPrefix("i2c:") {
-            var rest = Substring(value.dropFirst(4))
+        if value.hasBytePrefix("i2c:") {
+            var rest = value.droppingBytes(4)
             var chip: AccelerometerChip? = nil
-            if let colon = rest.lastIndex(of: ":") {
-                let name = String(rest[rest.index(after: colon)...])
-                guard let c = AccelerometerChip.allCases.first(where: { $0.kernelName == name.lowercased() }) else {
+            if let colon = rest.lastByteOffset(of: UInt8(ascii: ":")) {
+                let name = rest.droppingBytes(colon + 1)
+                let lower = name.asciiLowercased
+                guard let c = AccelerometerChip.allCases.first(where: { $0.kernelName.bytesEqual(lower) }) else {
                     throw UsageError("\(origin) \(value): unknown chip '\(name)'; choose \(join(AccelerometerChip.allCases.map { $0.kernelName }))")
                 }
                 chip = c
-                rest = rest[..<colon]
+                rest = rest.byteSlice(0, colon)
             }
             var address: UInt8? = nil
-            if let at = rest.firstIndex(of: "@") {
-                let text = String(rest[rest.index(after: at)...])
+            if let at = rest.firstByteOffset(of: UInt8(ascii: "@")) {
+                let text = rest.droppingBytes(at + 1)
                 guard let a = parseAddress(text) else {
                     throw UsageError("\(origin) \(value): '\(text)' is not a 7-bit I²C address (0x03…0x77), e.g. @0x68")
                 }
                 address = a
-                rest = rest[..<at]
+                rest = rest.byteSlice(0, at)
             }
-            guard rest.hasPrefix("/dev/") else { throw UsageError("\(origin) \(value): give the bus device, e.g. i2c:/dev/i2c-1") }
-            return .i2c(bus: String(rest), address: address, chip: chip)
+            guard rest.hasBytePrefix("/dev/") else { throw UsageError("\(origin) \(value): give the bus device, e.g. i2c:/dev/i2c-1") }
+            return .i2c(bus: rest, address: address, chip: chip)
         }
         throw UsageError("\(origin) '\(value)': the sensor is one of \(allowed)")
     }
 
     /// A 7-bit I²C address written as 0x68 or 104 (0x03…0x77), or nil.
     public static func parseAddress(_ text: String) -> UInt8? {
-        let lower = text.lowercased()
-        let v = lower.hasPrefix("0x") ? UInt8(lower.dropFirst(2), radix: 16) : UInt8(lower)
+        let lower = text.asciiLowercased
+        let v = lower.hasBytePrefix("0x") ? UInt8(lower.droppingBytes(2), radix: 16) : UInt8(lower)
         guard let v, v >= 0x03, v <= 0x77 else { return nil }
         return v
     }
@@ -218,18 +220,11 @@ public enum DaemonOptionsParser {
     }
 
     static func boolean(_ value: String, _ origin: String) throws(UsageError) -> Bool {
-        switch value.lowercased() {
+        switch ByteKey(value.asciiLowercased) {
         case "true", "yes", "1", "on": return true
         case "false", "no", "0", "off": return false
         default: throw UsageError("\(origin) '\(value)': expected true or false")
         }
-    }
-
-    static func trim(_ s: Substring) -> String {
-        var t = s
-        while let c = t.first, c == " " || c == "\t" || c == "\r" { t = t.dropFirst() }
-        while let c = t.last, c == " " || c == "\t" || c == "\r" { t = t.dropLast() }
-        return String(t)
     }
 
     static func join(_ names: [String]) -> String {

@@ -1,5 +1,6 @@
 // mujod's exit statuses, from sysexits.h, so a service manager can tell a bad configuration
 // (don't restart) from a vanished chip (restart with back-off).
+import MuJoSystem
 
 public enum ExitStatus: Int32 {
     case ok = 0
@@ -19,8 +20,11 @@ public enum ExitStatus: Int32 {
 public struct DaemonFailure: Error {
     public var message: String
     public var status: ExitStatus
-    public init(_ message: String, _ status: ExitStatus) {
-        self.message = message
+    public init(_ message: ErrorText, _ status: ExitStatus) {   // MuJoSystem/ErrorText.swift
+        self.message = message.string
         self.status = status
+    }
+    @_disfavoredOverload public init(_ message: String, _ status: ExitStatus) {
+        self.init(ErrorText(message), status)
     }
 }

@@ -25,9 +25,9 @@ public enum SensorChoice {
         var looked: [String] = []
         var buses: [String] = []
         if let names = try? system.listDirectory(devBase) {
-            for n in names where n.hasPrefix("i2c-") { buses.append(devBase + "/" + n) }
+            for n in names where n.hasBytePrefix("i2c-") { buses.append(devBase + "/" + n) }
         }
-        buses.sort()
+        buses.sortBytewise()
         for bus in buses {
             looked.append(bus)
             guard let found = try? probeI2CBus(system, bus: bus) else { continue }
@@ -43,7 +43,7 @@ public enum SensorChoice {
             }
         }
         let known = AccelerometerChip.allCases.map { $0.kernelName }
-        for device in listIIODevices(system, sysfsBase: iioSysfsBase, devBase: devBase) where known.contains(device.name) {
+        for device in listIIODevices(system, sysfsBase: iioSysfsBase, devBase: devBase) where known.containsBytes(device.name) {
             return ChosenSensor(source: .iio(name: device.name), description: "IIO device \(device.name)")
         }
         var list = ""

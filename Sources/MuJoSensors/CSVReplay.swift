@@ -90,17 +90,17 @@ private func lowercased(_ f: ArraySlice<UInt8>) -> String {
 
 /// The unit part of a header name: after '[', '(' or the first '_'.
 private func unitOf(_ name: String) -> String {
-    var u = ""
+    var u: [UInt8] = []
     var started = false
-    for ch in name {
+    for b in name.utf8 {   // bytes: the brackets are ASCII (MuJoSystem/ByteText.swift)
         if !started {
-            if ch == "[" || ch == "(" || ch == "_" { started = true }
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: "(") || b == UInt8(ascii: "_") { started = true }
             continue
         }
-        if ch == "]" || ch == ")" { break }
-        u.append(ch)
+        if b == UInt8(ascii: "]") || b == UInt8(ascii: ")") { break }
+        u.append(b)
     }
-    return u
+    return String(decoding: u, as: UTF8.self)
 }
 
 /// Parses a whole CSV file. Errors carry `path`, the line and the column.
@@ -119,8 +119,8 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
     var start = 0
     var times: [Double] = []
 
-    func fail(_ line: Int, _ column: Int, _ problem: String) -> SensorError {
-        .csv(path: path, line: line, column: column, problem: problem)
+    func fail(_ line: Int, _ column: Int, _ problem: ErrorText) -> SensorError {   // MuJoSystem/ErrorText.swift
+        .csv(path: path, line: line, column: column, problem: problem.string)
     }
 
     while start < bytes.count {
@@ -145,7 +145,7 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
             if parseNumber(fields[0]) == nil && !sawHeader {
                 sawHeader = true
                 let lastName = lowercased(fields[fields.count - 1])
-                if fields.count > 1 && (lastName == "activity" || lastName == "label") {
+                if fields.count > 1 && (lastName.bytesEqual("activity") || lastName.bytesEqual("label")) {
                     labelColumn = true
                     fields.removeLast()
                 }
@@ -157,7 +157,7 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
                     if unit.isEmpty { continue }
                     if k == 0 {
                         let u: TimeUnit
-                        switch unit {
+                        switch ByteKey(unit) {
                         case "s", "sec", "seconds": u = .seconds
                         case "ms": u = .milliseconds
                         case "us", "µs": u = .microseconds
@@ -170,7 +170,7 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
                         timeUnit = u
                     } else if k <= 3 {
                         let u: AccelerationUnit
-                        switch unit {
+                        switch ByteKey(unit) {
                         case "g": u = .standardGravity
                         case "m/s2", "m/s^2", "m/s²", "ms2", "mps2": u = .metersPerSecondSquared
                         default: throw fail(lineNumber, k + 1, "unknown acceleration unit '\(unit)'; use g or m/s2")
@@ -181,7 +181,7 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
                         accelUnit = u
                     } else {
                         let u: RotationUnit
-                        switch unit {
+                        switch ByteKey(unit) {
                         case "rad/s", "rads", "rad": u = .radiansPerSecond
                         case "deg/s", "dps", "°/s": u = .degreesPerSecond
                         default: throw fail(lineNumber, k + 1, "unknown rotation unit '\(unit)'; use rad/s or deg/s")
@@ -247,7 +247,7 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
     }
     var steps: [Int64] = []
     for i in 1..<max(1, samples.count) { steps.append(samples[i].timestampNanoseconds - samples[i - 1].timestampNanoseconds) }
-    steps.sort()
+    heapSort(&steps)   // MuJoSystem/SmallSort.swift
     let median = steps.isEmpty ? 0 : steps[steps.count / 2]
     return CSVRecording(samples: samples, outputDataRate: median > 0 ? 1e9 / Double(median) : 0,
                         hasGyroscope: columns == 7, timeUnit: tu, accelerationUnit: accelUnit ?? .metersPerSecondSquared,

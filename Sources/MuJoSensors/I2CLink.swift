@@ -172,11 +172,11 @@ func isVanishedErrno(_ e: Errno) -> Bool {
 
 /// "N" of "/dev/i2c-N", or nil.
 func busNumber(_ bus: String) -> String? {
-    guard let dash = bus.lastIndex(of: "-") else { return nil }
-    let digits = bus[bus.index(after: dash)...]
+    guard let dash = bus.lastByteOffset(of: UInt8(ascii: "-")) else { return nil }   // bytes: MuJoSystem/ByteText.swift
+    let digits = bus.droppingBytes(dash + 1)
     if digits.isEmpty { return nil }
     for c in digits.utf8 where c < 48 || c > 57 { return nil }
-    return String(digits)
+    return digits
 }
 
 /// The kernel's name for the client at `address` (e.g. "mpu6050"), read from
@@ -184,6 +184,6 @@ func busNumber(_ bus: String) -> String? {
 func kernelDeviceName<S: SystemCalls>(_ system: S, bus: String, address: UInt8, base: String) -> String {
     guard let n = busNumber(bus) else { return "" }
     let a = hex(address)   // "0x68"
-    let client = n + "-00" + String(a.dropFirst(2))
+    let client = n + "-00" + a.droppingBytes(2)
     do { return try system.readText(base + "/" + client + "/name") } catch { return "" }
 }

@@ -22,9 +22,9 @@ public struct IIODeviceInfo: Equatable {
 public func listIIODevices<S: SystemCalls>(_ system: S, sysfsBase: String = "/sys/bus/iio/devices",
                                            devBase: String = "/dev") -> [IIODeviceInfo] {
     guard var entries = try? system.listDirectory(sysfsBase) else { return [] }
-    entries.sort()
+    entries.sortBytewise()
     var list: [IIODeviceInfo] = []
-    for e in entries where e.hasPrefix("iio:device") {
+    for e in entries where e.hasBytePrefix("iio:device") {
         let dir = sysfsBase + "/" + e
         let name = (try? system.readText(dir + "/name")) ?? ""
         let hasBuffer = system.fileExists(dir + "/buffer0/enable") || system.fileExists(dir + "/buffer/enable")

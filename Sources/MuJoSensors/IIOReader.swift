@@ -110,7 +110,7 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
 
     private func setUp() throws(SensorError) {
         let devices = listIIODevices(system, sysfsBase: configuration.sysfsBase, devBase: configuration.devBase)
-        guard let dev = devices.first(where: { $0.name == configuration.name }) else {
+        guard let dev = devices.first(where: { $0.name.bytesEqual(configuration.name) }) else {
             throw .iioDeviceNotFound(name: configuration.name, base: configuration.sysfsBase, available: devices.map { $0.name })
         }
         deviceDirectory = dev.directory
@@ -211,9 +211,9 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
         do { entries = try system.listDirectory(scanDirectory) } catch {
             throw .iioAttribute(path: scanDirectory, problem: "cannot list (\(error.name))")
         }
-        for e in entries where e.hasSuffix("_en") {
-            let stem = String(e.dropLast(3))
-            try write(scanDirectory + "/" + e, wanted.contains(stem) ? "1" : "0")
+        for e in entries where e.hasByteSuffix("_en") {
+            let stem = e.byteSlice(0, e.utf8.count - 3)
+            try write(scanDirectory + "/" + e, wanted.containsBytes(stem) ? "1" : "0")
         }
         var channels: [IIOScanChannel] = []
         for stem in wanted {

@@ -114,7 +114,7 @@ public struct IIORecordLayout: Equatable {
     /// Orders by `_index`, aligns each channel to its own size, pads to the largest.
     public static func compute(_ enabled: [IIOScanChannel]) -> IIORecordLayout {
         var sorted = enabled
-        sorted.sort { $0.index < $1.index }
+        insertionSort(&sorted) { $0.index < $1.index }   // MuJoSystem/SmallSort.swift
         var bytes = 0
         var largest = 1
         for i in 0..<sorted.count {
@@ -129,7 +129,7 @@ public struct IIORecordLayout: Equatable {
 
     /// The channel named `name`, if enabled.
     public func channel(_ name: String) -> IIOScanChannel? {
-        for c in channels where c.name == name { return c }
+        for c in channels where c.name.bytesEqual(name) { return c }
         return nil
     }
 }

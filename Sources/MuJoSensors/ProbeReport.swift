@@ -36,7 +36,7 @@ public func probeReport<S: SystemCalls>(
     let devices = listIIODevices(system, sysfsBase: iioSysfsBase, devBase: devBase)
     if devices.isEmpty { lines.append("no IIO devices under \(iioSysfsBase)") }
     for d in devices {
-        let short = d.directory.split(separator: "/").last.map(String.init) ?? d.directory
+        let short = d.directory.splitBytes(UInt8(ascii: "/")).last ?? d.directory
         var line = "\(short) \(d.name.isEmpty ? "(no name)" : d.name) node \(d.node) \(d.hasBuffer ? "buffered" : "raw only")"
         if !d.currentTrigger.isEmpty { line += " trigger \(d.currentTrigger)" }
         if let f = d.samplingFrequency { line += " sampling_frequency \(f) Hz" }

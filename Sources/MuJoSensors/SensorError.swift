@@ -37,7 +37,7 @@ public enum SensorError: Error, Equatable {
         case .cannotOpen(let path, let e):
             var hint = "check the path exists and that you may read it"
             if e == .permissionDenied { hint = "run as root or add the user to the i2c group (sudo usermod -aG i2c $USER)" }
-            if e == .noEntry && path.hasPrefix("/dev/i2c") {
+            if e == .noEntry && path.hasBytePrefix("/dev/i2c") {
                 hint = "enable I²C (raspi-config → Interface Options → I2C, or dtparam=i2c_arm=on) and run `modprobe i2c-dev`"
             }
             return "cannot open \(path): \(e.name); \(hint)"

@@ -217,7 +217,7 @@ public final class LinuxSystemCalls: SystemCalls {
         while let entry = readdir(dir) {
             guard let cName = mujo_dirent_name(entry) else { continue }
             let name = String(cString: cName)
-            if name != "." && name != ".." { names.append(name) }
+            if !name.bytesEqual(".") && !name.bytesEqual("..") { names.append(name) }
         }
         return names
     }

@@ -2,15 +2,16 @@
 // hexadecimal, fixed-point decimals, padding to a column.
 
 public enum TextFormat {
-    private static let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-
+    // Built from ASCII bytes, not Characters (MuJoSystem/ByteText.swift says why).
     /// "0x…" with at least `digits` hexadecimal digits, e.g. hex(0x68, digits: 2) = "0x68".
     public static func hex<T: BinaryInteger>(_ value: T, digits minimum: Int = 1) -> String {
         var v = UInt64(truncatingIfNeeded: value)
-        var s = ""
-        repeat { s.insert(digits[Int(v & 15)], at: s.startIndex); v >>= 4 } while v != 0
-        while s.count < minimum { s.insert("0", at: s.startIndex) }
-        return "0x" + s
+        var bytes: [UInt8] = []   // least significant digit first, then reversed
+        repeat { let d = UInt8(v & 15); bytes.append(d < 10 ? 48 + d : 87 + d); v >>= 4 } while v != 0
+        while bytes.count < minimum { bytes.append(48) }
+        bytes.append(UInt8(ascii: "x")); bytes.append(48)
+        bytes.reverse()
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `value` with `digits` decimals, rounded half away from zero; "inf"/"-inf" beyond 9e15.
@@ -26,7 +27,7 @@ public enum TextFormat {
         s += String(n / p)
         if digits > 0 {
             var frac = String(n % p)
-            while frac.count < digits { frac = "0" + frac }
+            while frac.utf8.count < digits { frac = "0" + frac }
             s += "." + frac
         }
         return s

@@ -10,6 +10,7 @@
 //   arena: |<- tensor A ->|<-- tensor B -->|      (B and C never live at the same time)
 //          |              |<- C ->|
 //          0                               arenaBytes
+import MuJoSystem
 
 public struct ArenaPlan: Equatable {
     /// Byte offset of each tensor in the arena; -1 for constants.
@@ -32,7 +33,7 @@ public enum ArenaPlanner {
         for o in m.outputs { last[o] = m.ops.count }
         var order: [Int] = []
         for i in 0..<count where !m.tensors[i].isConstant && first[i] != Int.max { order.append(i) }
-        order.sort { (a, b) in
+        insertionSort(&order) { (a, b) in   // MuJoSystem/SmallSort.swift: the order of sort(by:)
             let sa = m.tensors[a].byteCount, sb = m.tensors[b].byteCount
             return sa != sb ? sa > sb : a < b
         }
@@ -46,7 +47,7 @@ public enum ArenaPlanner {
             for p in placed where !shareMemory || (first[p] <= last[t] && first[t] <= last[p]) {
                 taken.append((offsets[p], offsets[p] + align(m.tensors[p].byteCount)))
             }
-            taken.sort { $0.0 < $1.0 }
+            insertionSort(&taken) { $0.0 < $1.0 }
             var candidate = 0
             for (lo, hi) in taken {
                 if candidate + size <= lo { break }

@@ -1,6 +1,7 @@
 // Semantic checks of a model graph, run by the reader on every untrusted file (and by the writer,
 // so that no tool can produce a file the runtime would refuse). After these checks pass, the
 // interpreter runs the graph without further checks.
+import MuJoSystem
 //
 // Per op (docs/model-format.md has the table): which inputs, their dtypes and shapes, attributes.
 // "requant" inputs are constant int32 [channels, 2] tensors of (multiplier, shift) pairs.
@@ -92,9 +93,12 @@ struct OpContext {
     let index: Int
     let op: OpDescription
 
-    func fail(_ kind: ModelErrorKind, _ what: String) -> ModelError {
-        ModelError(kind, section: "GRPH", "op \(index) (\(op.code.name)) \(what)")
+    func fail(_ kind: ModelErrorKind, _ what: ErrorText) -> ModelError {   // MuJoSystem/ErrorText.swift
+        ModelError(kind, section: "GRPH", "op \(index) (\(op.code.name)) \(what.string)")
     }
+
+    @_disfavoredOverload
+    func fail(_ kind: ModelErrorKind, _ what: String) -> ModelError { fail(kind, ErrorText(what)) }
 
     func tensor(_ id: Int) -> TensorDescription { model.tensors[id] }
     func input(_ k: Int) -> TensorDescription { model.tensors[op.inputs[k]] }

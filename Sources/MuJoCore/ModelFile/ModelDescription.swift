@@ -1,5 +1,6 @@
 // The in-memory form of a `.mujo` file: what the writer takes and the reader returns.
 // It is plain data; the interpreter (Interpreter.swift) turns it into something runnable.
+import MuJoSystem
 
 /// Scale and zero point of a quantized tensor: one pair per tensor, or one per channel along `axis`.
 public struct TensorQuantization: Equatable {
@@ -150,7 +151,7 @@ public struct ModelDescription: Equatable {
     }
 
     public func provenanceValue(_ key: String) -> String? {
-        for entry in provenance where entry.key == key { return entry.value }
+        for entry in provenance where entry.key.bytesEqual(key) { return entry.value }
         return nil
     }
 }

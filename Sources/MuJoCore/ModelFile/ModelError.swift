@@ -1,4 +1,5 @@
 // Typed errors of model loading. Each says where (section, byte offset) and what to do.
+import MuJoSystem
 
 public enum ModelErrorKind: Equatable {
     case badMagic
@@ -31,11 +32,18 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
     public var offset: Int?
     public var detail: String
 
-    public init(_ kind: ModelErrorKind, section: String, offset: Int? = nil, _ detail: String) {
+    /// `detail` is usually a literal with interpolations: `ErrorText` builds it with calls
+    /// (MuJoSystem/ErrorText.swift), the same text in less code.
+    public init(_ kind: ModelErrorKind, section: String, offset: Int? = nil, _ detail: ErrorText) {
         self.kind = kind
         self.section = section
         self.offset = offset
-        self.detail = detail
+        self.detail = detail.string
+    }
+
+    @_disfavoredOverload
+    public init(_ kind: ModelErrorKind, section: String, offset: Int? = nil, _ detail: String) {
+        self.init(kind, section: section, offset: offset, ErrorText(detail))
     }
 
     /// What a user should do about it.

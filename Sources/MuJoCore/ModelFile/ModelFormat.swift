@@ -9,6 +9,8 @@
 //   ...        Sections (any order in the table; the writer uses the order of `SectionTag.allInWriteOrder`)
 //   fileSize-4 u32 CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) of bytes [0, fileSize − 4)
 
+import MuJoSystem
+
 public enum ModelFormat {
     public static let magic: [UInt8] = [0x4D, 0x55, 0x4A, 0x4F] // "MUJO"
     public static let versionMajor: UInt16 = 1
@@ -131,7 +133,7 @@ public enum SensorChannel: UInt8 {
     }
 
     public init?(name: String) {
-        switch name {
+        switch ByteKey(name) {
         case "ax": self = .accelX
         case "ay": self = .accelY
         case "az": self = .accelZ

@@ -21,9 +21,15 @@ public enum ModelReader {
 
     // MARK: - Header, size, CRC, section table
 
+    /// Tag → byte range. At most 64 entries (7 kinds): a list searched in order, not a Dictionary
+    /// (whose hashing and storage code is ~2.5 KB of the Embedded board binary).
     struct SectionMap {
-        var ranges: [UInt32: Range<Int>] = [:]
-        func range(_ tag: SectionTag) -> Range<Int> { ranges[tag.rawValue]! }
+        var entries: [(tag: UInt32, range: Range<Int>)] = []
+        subscript(_ tag: UInt32) -> Range<Int>? {
+            for e in entries where e.tag == tag { return e.range }
+            return nil
+        }
+        func range(_ tag: SectionTag) -> Range<Int> { self[tag.rawValue]! }
     }
 
     static func readHeaderAndTable(_ bytes: [UInt8]) throws(ModelError) -> SectionMap {
@@ -78,7 +84,7 @@ public enum ModelReader {
                 throw ModelError(.sectionOutOfRange, section: tag.name, offset: at,
                                  "section spans \(offset)..<\(offset + length), outside the file body \(tableEnd)..<\(fileSize - 4)")
             }
-            guard map.ranges[rawTag] == nil else {
+            guard map[rawTag] == nil else {
                 throw ModelError(.duplicateSection, section: tag.name, offset: at, "section \(tag.name) appears twice")
             }
             let range = offset..<(offset + length)
@@ -86,9 +92,9 @@ public enum ModelReader {
                 throw ModelError(.sectionsOverlap, section: tag.name, offset: offset, "section \(tag.name) overlaps section \(name)")
             }
             claimed.append((range, tag.name))
-            map.ranges[rawTag] = range
+            map.entries.append((rawTag, range))
         }
-        for tag in SectionTag.allInWriteOrder where map.ranges[tag.rawValue] == nil {
+        for tag in SectionTag.allInWriteOrder where map[tag.rawValue] == nil {
             throw ModelError(.missingSection, section: tag.name, "required section \(tag.name) is missing")
         }
         return map
@@ -205,7 +211,7 @@ public enum ModelReader {
             tensors.append(TensorDescription(name: name, dataType: dtype, shape: dims, quantization: quant, data: payload))
         }
         // Overlapping payloads would let one tensor's bytes alias another's.
-        used.sort { $0.0.lowerBound < $1.0.lowerBound }
+        insertionSort(&used) { $0.0.lowerBound < $1.0.lowerBound }   // MuJoSystem/SmallSort.swift
         for k in used.indices.dropFirst() where used[k].0.lowerBound < used[k - 1].0.upperBound && !used[k].0.isEmpty {
             throw ModelError(.badTensor, section: "DATA", offset: data.lowerBound + used[k].0.lowerBound,
                              "data of tensor \(used[k].1) overlaps data of tensor \(used[k - 1].1)")
@@ -273,7 +279,7 @@ public enum ModelReader {
             guard res == 0 else { throw ModelError(.badLabels, section: "LABL", offset: at, "label \(i) has non-zero reserved bytes") }
             let name = try strings.string(nameOff, nameLen, what: "name of label \(i)", at: at)
             let joined = try strings.string(pOff, pLen, what: "prompts of label \(i)", at: at)
-            let prompts = joined.isEmpty ? [] : joined.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+            let prompts = joined.isEmpty ? [] : joined.splitBytes(UInt8(ascii: "\n"))
             var v: [Float] = []
             v.reserveCapacity(d)
             for _ in 0..<d { v.append(e.f32()!) }

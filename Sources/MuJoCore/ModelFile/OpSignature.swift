@@ -1,5 +1,6 @@
 // What each op accepts: inputs, dtypes, shapes and attributes. The table in docs/model-format.md
 // is the prose form of this file.
+import MuJoSystem
 
 enum OpSignature {
     static func check(_ c: OpContext) throws(ModelError) {
@@ -160,7 +161,9 @@ enum OpSignature {
         try c.counts(inputs: 1...1, attributes: 1...ModelFormat.maxRank)
         let x = c.input(0), y = c.output()
         let perm = c.op.attributes.map { Int($0) }
-        guard perm.count == x.shape.count, perm.sorted() == Array(0..<perm.count) else {
+        var sortedPerm = perm
+        insertionSort(&sortedPerm, by: <)   // MuJoSystem/SmallSort.swift
+        guard perm.count == x.shape.count, sortedPerm == Array(0..<perm.count) else {
             throw c.fail(.badAttribute, "permutation \(perm) does not fit rank \(x.shape.count)")
         }
         try c.dtype(y, x.dataType, "output")
