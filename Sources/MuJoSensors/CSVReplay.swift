@@ -8,7 +8,8 @@
 //   struct MotionCSVParser          the line parser both paths share: header, units, columns,
 //                                   exact integer times, order; one line in, one sample out.
 //   func parseMotionCSV(_:path:configuration:) throws(SensorError) -> CSVRecording
-//                                   whole bytes in memory (tools, tests), on the same parser.
+//                                   whole bytes in memory (tools, tests), on the same parser; not
+//                                   compiled into Embedded builds (nothing on the board uses it).
 //   struct CSVRecording             samples (ns, m/s², rad/s), rate, units used.
 //   final class CSVReplay<S>: MotionSensor   streams the file: fixed 64 KiB chunks through
 //                                   SystemCalls.read, lines of at most 4096 bytes, memory bounded
@@ -161,6 +162,7 @@ public struct MotionCSVParser {
     }
 
     /// Counts a line longer than `csvMaximumLineLength` and returns its error.
+    @inline(never)
     public mutating func refuseLongLine() -> SensorError {
         lineNumber += 1
         return fail(lineNumber, 1, "line is longer than \(csvMaximumLineLength) bytes; a row is t, ax, ay, az[, gx, gy, gz][, label] — check this is a CSV recording with one sample per line")
@@ -234,6 +236,7 @@ public struct MotionCSVParser {
         return overflow ? .overflow : .value(v)
     }
 
+    @inline(never)
     private func overflowError(_ line: UnsafeBufferPointer<UInt8>) -> SensorError {
         fail(lineNumber, 1, "time '\(text(line, 0))' \(resolvedTimeUnit.symbol) is beyond 64-bit nanoseconds (±9.2e18 ns, about ±292 years); "
              + "if the times are in another unit say so with --time-unit s|ms|us|ns or a header such as t[ms],ax,ay,az, or subtract the start time")
@@ -241,6 +244,7 @@ public struct MotionCSVParser {
 
     /// Parses one line (without its '\n'). Returns the sample, or nil for the header, a comment or
     /// a blank line.
+    @inline(never)
     public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws(SensorError) -> MotionSample? {
         lineNumber += 1
         var lo = 0, hi = line.count
@@ -396,6 +400,7 @@ public struct MotionCSVParser {
 
     /// Refuses a median step whose rate is outside `csvPlausibleRateHz`, naming the unit the
     /// times look like and how to say so. `rows`: how many rows the median covers.
+    @inline(never)
     public func checkRate(medianStepNanoseconds median: Int64, rows: Int) throws(SensorError) {
         guard median > 0 else { return }
         let hz = 1e9 / Double(median)
@@ -424,6 +429,7 @@ public struct MotionCSVParser {
     }
 }
 
+#if !hasFeature(Embedded)
 /// Parses a whole CSV held in memory (tools, tests) with the parser CSVReplay streams through.
 /// Errors carry `path`, the line and the column.
 public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVReplayConfiguration) throws(SensorError) -> CSVRecording {
@@ -452,6 +458,7 @@ public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVRep
                         accelerationUnit: parser.accelerationUnit ?? .metersPerSecondSquared,
                         rotationUnit: parser.rotationUnit ?? .radiansPerSecond)
 }
+#endif
 
 /// Plays a CSV recording as a MotionSensor, streaming it: the file is read in fixed chunks through
 /// `SystemCalls` and parsed line by line, so memory does not grow with the recording.
@@ -552,41 +559,34 @@ public final class CSVReplay<S: SystemCalls>: MotionSensor {
         if n <= 0 { endOfInput = true; closeDescriptor() }
     }
 
-    /// The next sample of the stream, nil at its end.
+    /// The next sample of the stream, nil at its end. One call of the parser (kept out of line).
     private func nextSample() throws(SensorError) -> MotionSample? {
         let base = chunk.baseAddress!.assumingMemoryBound(to: UInt8.self)
         while true {
-            if chunkPosition >= chunkEnd {
-                if endOfInput {
-                    guard carryCount > 0 else { return nil }
-                    let n = carryCount
-                    carryCount = 0
-                    if let s = try parser.parse(line: UnsafeBufferPointer(start: carry, count: n)) { return s }
-                    continue
-                }
-                try fill()
-                continue
-            }
-            var newline = chunkPosition
-            while newline < chunkEnd && base[newline] != 10 { newline += 1 }
-            let piece = newline - chunkPosition
-            if carryCount + piece > csvMaximumLineLength { throw parser.refuseLongLine() }
-            if newline == chunkEnd {
-                // The line goes on in the next chunk.
-                (carry + carryCount).update(from: base + chunkPosition, count: piece)
-                carryCount += piece
-                chunkPosition = chunkEnd
-                continue
-            }
             let line: UnsafeBufferPointer<UInt8>
-            if carryCount == 0 {
-                line = UnsafeBufferPointer(start: base + chunkPosition, count: piece)
-            } else {
-                (carry + carryCount).update(from: base + chunkPosition, count: piece)
-                line = UnsafeBufferPointer(start: carry, count: carryCount + piece)
+            if chunkPosition >= chunkEnd {
+                if !endOfInput { try fill(); continue }
+                guard carryCount > 0 else { return nil }
+                line = UnsafeBufferPointer(start: carry, count: carryCount)   // a last line without '\n'
                 carryCount = 0
+            } else {
+                var newline = chunkPosition
+                while newline < chunkEnd && base[newline] != 10 { newline += 1 }
+                let piece = newline - chunkPosition
+                if carryCount + piece > csvMaximumLineLength { throw parser.refuseLongLine() }
+                if carryCount > 0 || newline == chunkEnd {
+                    (carry + carryCount).update(from: base + chunkPosition, count: piece)
+                    carryCount += piece
+                }
+                if newline == chunkEnd { chunkPosition = chunkEnd; continue }   // the line goes on in the next chunk
+                if carryCount > 0 {
+                    line = UnsafeBufferPointer(start: carry, count: carryCount)
+                    carryCount = 0
+                } else {
+                    line = UnsafeBufferPointer(start: base + chunkPosition, count: piece)
+                }
+                chunkPosition = newline + 1
             }
-            chunkPosition = newline + 1
             if let s = try parser.parse(line: line) { return s }
         }
     }
