@@ -57,7 +57,7 @@ public enum Daemon {
         switch chosen.source {
         case .auto: throw DaemonFailure("internal: the sensor was not resolved", .unavailable)
         case .csv(let path):
-            let sensor = CSVReplay(system: system, configuration: CSVReplayConfiguration(path: path, realTime: options.realtime))
+            let sensor = CSVReplay(system: system, configuration: CSVReplayConfiguration(path: path, timeUnit: options.timeUnit, realTime: options.realtime))
             end = try session(BoardSensor.csv(sensor), recognizer, settings, options, chosen, &output, onHangup)
         case .i2c(let bus, let address, let chip):
             let config = I2CAccelerometerConfiguration(bus: bus, address: address, chip: chip, rateHz: options.rateHz)

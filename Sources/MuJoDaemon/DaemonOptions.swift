@@ -11,6 +11,7 @@ public enum SensorSource: Equatable {
     case auto
     case i2c(bus: String, address: UInt8?, chip: AccelerometerChip?)
     case iio(name: String)
+    /// A CSV recording; `-` reads standard input.
     case csv(path: String)
 }
 
@@ -41,6 +42,8 @@ public struct DaemonOptions: Equatable {
     public var statsEvery: Double = 60
     /// CSV only: replay at the recording's own pace instead of as fast as possible.
     public var realtime = false
+    /// CSV only: the unit of the t column when the header does not name one (nil: the header's, else s).
+    public var timeUnit: TimeUnit? = nil
     /// Write a `window` event for every window.
     public var verbose = false
     /// Add the int8 embedding bytes (hex) to each `window` event (cross-machine comparisons).
@@ -58,13 +61,18 @@ public struct UsageError: Error {
 
 public enum DaemonOptionsParser {
     public static let usage = """
-    usage: mujod --model PATH --sensor auto|i2c:/dev/i2c-N[@0xAA][:chip]|iio:NAME|csv:FILE
+    usage: mujod --model PATH --sensor auto|i2c:/dev/i2c-N[@0xAA][:chip]|iio:NAME|csv:FILE|csv:-
                  [--events -|FILE|unix:PATH] [--config FILE] [--rate HZ] [--smooth N] [--hold N]
-                 [--min-score X] [--min-margin X] [--stats-every S] [--realtime] [--verbose] [--embeddings]
+                 [--min-score X] [--min-margin X] [--stats-every S] [--realtime] [--time-unit s|ms|us|ns]
+                 [--verbose] [--embeddings]
+      csv:FILE replays a recording (t, ax, ay, az[, gx, gy, gz]), streamed; csv:- reads it from standard input.
+      --time-unit: the unit of its t column when the header does not name one (t[ms], time_ns, ...; default s);
+      a recording whose median step is outside 0.5 Hz ... 10 kHz is refused with the unit it looks like.
+      Every flag is also a config-file key: `time-unit = ms`.
     """
 
     /// The flags that take a value and those that do not (also the config file's keys).
-    static let valued = ["model", "sensor", "events", "config", "rate", "smooth", "hold", "min-score", "min-margin", "stats-every"]
+    static let valued = ["model", "sensor", "events", "config", "rate", "smooth", "hold", "min-score", "min-margin", "stats-every", "time-unit"]
     static let switches = ["realtime", "verbose", "embeddings"]
 
     /// Parses `arguments` (without the program name). A `--config FILE` is read with `readConfig`
@@ -106,6 +114,11 @@ public enum DaemonOptionsParser {
             for line in try configLines(text, file: config) { try apply(line.key, line.value, line.origin, to: &options) }
         }
         for p in pairs where !p.key.bytesEqual("config") { try apply(p.key, p.value, p.origin, to: &options) }
+        if let unit = options.timeUnit {
+            if case .csv = options.sensor {} else {
+                throw UsageError("--time-unit \(unit.symbol) applies to CSV recordings only; use it with --sensor csv:FILE or csv:-")
+            }
+        }
         return options
     }
 
@@ -152,13 +165,18 @@ public enum DaemonOptionsParser {
         case "min-margin": o.minMargin = Float(try number(value, origin, 0...2, "a cosine difference from 0 to 2, e.g. 0.05"))
         case "stats-every": o.statsEvery = try number(value, origin, 0...86400, "seconds from 0 (only at the end) to 86400")
         case "realtime": o.realtime = try boolean(value, origin)
+        case "time-unit":
+            guard let unit = TimeUnit(unitName: Array(value.utf8)) else {
+                throw UsageError("\(origin) '\(value)': expected the CSV's time unit: s, ms, us or ns")
+            }
+            o.timeUnit = unit
         case "verbose": o.verbose = try boolean(value, origin)
         case "embeddings": o.embeddings = try boolean(value, origin)
         default: throw UsageError("\(origin): unknown setting")
         }
     }
 
-    /// `auto`, `i2c:/dev/i2c-1[@0x68][:chip]`, `iio:NAME` or `csv:FILE`.
+    /// `auto`, `i2c:/dev/i2c-1[@0x68][:chip]`, `iio:NAME` or `csv:FILE` (`csv:-`: standard input).
     static func sensor(_ value: String, _ origin: String) throws(UsageError) -> SensorSource {
         let allowed = "auto, i2c:/dev/i2c-N[@0xAA][:chip], iio:NAME or csv:FILE"
         if value.bytesEqual("auto") { return .auto }

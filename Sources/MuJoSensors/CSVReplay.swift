@@ -1,30 +1,57 @@
-// Replay of recorded motion from CSV: `t, ax, ay, az[, gx, gy, gz]`.
+// Replay of recorded motion from CSV: `t, ax, ay, az[, gx, gy, gz]`, streamed.
 //
 // Public API:
 //   enum TimeUnit / AccelerationUnit / RotationUnit   s|ms|us|ns, m/s²|g, rad/s|deg/s.
-//   struct CSVReplayConfiguration   path; units (nil = from the header, else s, m/s², rad/s);
-//                                   realTime pacing through the SystemCalls clock.
+//                                   TimeUnit(unitName:) reads `s`, `ms`, `us`, `ns` (bytes).
+//   struct CSVReplayConfiguration   path (`-`: standard input); units (nil = from the header,
+//                                   else s, m/s², rad/s); realTime pacing through the SystemCalls clock.
+//   struct MotionCSVParser          the line parser both paths share: header, units, columns,
+//                                   exact integer times, order; one line in, one sample out.
 //   func parseMotionCSV(_:path:configuration:) throws(SensorError) -> CSVRecording
-//   struct CSVRecording             samples (ns, m/s², rad/s), median rate, units used.
-//   final class CSVReplay<S>: MotionSensor   start() loads and validates the whole file; read()
-//                                   hands out samples (all due ones when realTime, else up to
-//                                   256 per call); a time step > 1.5 median periods emits a
+//                                   whole bytes in memory (tools, tests), on the same parser; not
+//                                   compiled into Embedded builds (nothing on the board uses it).
+//   struct CSVRecording             samples (ns, m/s², rad/s), rate, units used.
+//   final class CSVReplay<S>: MotionSensor   streams the file: fixed 64 KiB chunks through
+//                                   SystemCalls.read, lines of at most 4096 bytes, memory bounded
+//                                   by those buffers and 256 read-ahead samples, not by the input.
+//                                   start() reads ahead the first 256 rows for the rate; read()
+//                                   hands out samples (all due ones when realTime, else up to 256
+//                                   per call); a time step > 1.5 median periods emits a
 //                                   .timestampJump gap; waitForData() is false at the end.
 //
 // Format: optional header line (first field not a number), e.g. `t[s],ax[g],ay[g],az[g]` or
 // `time_ms,ax_m/s2,…,gx_deg/s,…`; a unit given in the header and a different one in the
 // configuration is an error. `#` comment lines and blank lines are skipped; CRLF is fine. A last
 // header column named `activity` or `label` (text, e.g. the true activity) is ignored.
+// Times: integer times (digits, optional sign) are exact in Int64 nanoseconds (a Unix time in ns
+// does not fit a Double's 53 bits); fractional ones go through Double; a time beyond ±2^63 ns is
+// refused. The rate (`outputDataRate`) is 1e9 / the median step of the first 256 rows, known at
+// start(); a median outside 0.5 Hz … 10 kHz is refused with the unit the times look like.
+// Errors after those rows are found while streaming and thrown from read(), after every sample
+// before them was handed out.
 // Every error names the file, 1-based line and column, what was wrong and what to do.
+// Text is compared as bytes (no String ==), which keeps Unicode tables out of Embedded builds.
 import CMuJoSystem
 
 public enum TimeUnit: Equatable { case seconds, milliseconds, microseconds, nanoseconds
     var nanosecondsPerUnit: Double {
         switch self { case .seconds: return 1e9; case .milliseconds: return 1e6; case .microseconds: return 1e3; case .nanoseconds: return 1 }
     }
+    var nanosecondsPerUnitExact: Int64 {
+        switch self { case .seconds: return 1_000_000_000; case .milliseconds: return 1_000_000; case .microseconds: return 1_000; case .nanoseconds: return 1 }
+    }
     public var symbol: String {
         switch self { case .seconds: return "s"; case .milliseconds: return "ms"; case .microseconds: return "us"; case .nanoseconds: return "ns" }
     }
+    /// `s` (`sec`, `seconds`), `ms`, `us` (`µs`) or `ns`, lowercase, as bytes (a header's unit or a flag).
+    public init?(unitName u: [UInt8]) {
+        if bytesEqual(u, "s") || bytesEqual(u, "sec") || bytesEqual(u, "seconds") { self = .seconds }
+        else if bytesEqual(u, "ms") { self = .milliseconds }
+        else if bytesEqual(u, "us") || bytesEqual(u, "µs") { self = .microseconds }
+        else if bytesEqual(u, "ns") { self = .nanoseconds }
+        else { return nil }
+    }
+    static let all: [TimeUnit] = [.seconds, .milliseconds, .microseconds, .nanoseconds]
 }
 public enum AccelerationUnit: Equatable { case metersPerSecondSquared, standardGravity
     public var symbol: String { self == .standardGravity ? "g" : "m/s²" }
@@ -34,6 +61,7 @@ public enum RotationUnit: Equatable { case radiansPerSecond, degreesPerSecond
 }
 
 public struct CSVReplayConfiguration {
+    /// The recording; `-` reads standard input (descriptor 0).
     public var path: String
     /// nil: the header's unit, or seconds.
     public var timeUnit: TimeUnit?
@@ -49,12 +77,16 @@ public struct CSVReplayConfiguration {
         self.path = path; self.timeUnit = timeUnit; self.accelerationUnit = accelerationUnit
         self.rotationUnit = rotationUnit; self.realTime = realTime
     }
+
+    /// The name errors use: the path, or `stdin` for `-`.
+    public var displayName: String { isStandardInput ? "stdin" : path }
+    var isStandardInput: Bool { bytesEqual(Array(path.utf8), "-") }
 }
 
 /// A parsed recording.
 public struct CSVRecording {
     public var samples: [MotionSample]
-    /// 1e9 / median time step.
+    /// 1e9 / the median time step of the first `csvRateRows` rows (as CSVReplay computes it).
     public var outputDataRate: Double
     public var hasGyroscope: Bool
     public var timeUnit: TimeUnit
@@ -62,237 +94,532 @@ public struct CSVRecording {
     public var rotationUnit: RotationUnit
 }
 
+/// Rows read ahead at start() whose median step is the rate.
+public let csvRateRows = 256
+/// The longest line accepted, in bytes without the newline.
+public let csvMaximumLineLength = 4096
+/// The plausible rates after the time unit is applied.
+public let csvPlausibleRateHz: ClosedRange<Double> = 0.5...10_000
+
 private let columnNames = ["t", "ax", "ay", "az", "gx", "gy", "gz"]
 
-/// Trims spaces, tabs and CR.
-private func trimmed(_ f: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-    var s = f
-    while let c = s.first, c == 32 || c == 9 || c == 13 { s = s.dropFirst() }
-    while let c = s.last, c == 32 || c == 9 || c == 13 { s = s.dropLast() }
-    return s
-}
-
-private func parseNumber(_ f: ArraySlice<UInt8>) -> Double? {
-    if f.isEmpty { return nil }
-    var c = [CChar](repeating: 0, count: f.count + 1)
+/// True when `bytes` spell `text` exactly (bytes, no Unicode processing).
+func bytesEqual<C: Collection>(_ bytes: C, _ text: StaticString) -> Bool where C.Element == UInt8 {
+    guard bytes.count == text.utf8CodeUnitCount else { return false }
+    let p = text.utf8Start
     var i = 0
-    for b in f { c[i] = CChar(bitPattern: b); i += 1 }
-    var ok: Int32 = 0
-    let v = c.withUnsafeBufferPointer { mujo_parse_double($0.baseAddress, &ok) }
-    return ok != 0 ? v : nil
-}
-
-private func lowercased(_ f: ArraySlice<UInt8>) -> String {
-    var out: [UInt8] = []
-    for b in f { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
-    return String(decoding: out, as: UTF8.self)
-}
-
-/// The unit part of a header name: after '[', '(' or the first '_'.
-private func unitOf(_ name: String) -> String {
-    var u: [UInt8] = []
-    var started = false
-    for b in name.utf8 {   // bytes: the brackets are ASCII (MuJoSystem/ByteText.swift)
-        if !started {
-            if b == UInt8(ascii: "[") || b == UInt8(ascii: "(") || b == UInt8(ascii: "_") { started = true }
-            continue
-        }
-        if b == UInt8(ascii: "]") || b == UInt8(ascii: ")") { break }
-        u.append(b)
+    for b in bytes {
+        if b != p[i] { return false }
+        i += 1
     }
-    return String(decoding: u, as: UTF8.self)
+    return true
 }
 
-/// Parses a whole CSV file. Errors carry `path`, the line and the column.
-public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVReplayConfiguration) throws(SensorError) -> CSVRecording {
-    var timeUnit = configuration.timeUnit
-    var accelUnit = configuration.accelerationUnit
-    var gyroUnit = configuration.rotationUnit
-    var columns = 0
-    var samples: [MotionSample] = []
-    var lastTime: Double = 0
-    var lastLine = 0
-    var lineNumber = 0
-    var sawHeader = false
+@inline(__always) private func isBlank(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 }
+
+/// The line parser shared by the streaming replay and `parseMotionCSV`: the header and its units,
+/// the column count, each row's numbers, exact integer times and their order.
+public struct MotionCSVParser {
+    /// The name errors carry.
+    public let path: String
+    /// From the configuration or the header (nil until one says: seconds).
+    public private(set) var timeUnit: TimeUnit?
+    public private(set) var accelerationUnit: AccelerationUnit?
+    public private(set) var rotationUnit: RotationUnit?
+    /// Where the time unit came from: the option, the header, or neither (seconds).
+    var timeUnitFromOption: Bool
+    var timeUnitFromHeader = false
+    /// 4 or 7 once the header or the first row is read.
+    public private(set) var columns = 0
+    /// Lines seen so far (1-based number of the last one).
+    public private(set) var lineNumber = 0
+    /// The line of the last sample.
+    public private(set) var lastSampleLine = 0
+    private var sawHeader = false
     /// A last header column named `activity` or `label` holds text (a truth label) and is ignored.
-    var labelColumn = false
-    var start = 0
-    var times: [Double] = []
+    private var labelColumn = false
+    private var haveSample = false
+    private var lastTime: Int64 = 0
+    private var lastText: String = ""
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    private var scratch: [CChar] = [CChar](repeating: 0, count: 64)
 
-    func fail(_ line: Int, _ column: Int, _ problem: ErrorText) -> SensorError {   // MuJoSystem/ErrorText.swift
-        .csv(path: path, line: line, column: column, problem: problem.string)
+    public init(path: String, configuration: CSVReplayConfiguration) {
+        self.path = path
+        timeUnit = configuration.timeUnit
+        accelerationUnit = configuration.accelerationUnit
+        rotationUnit = configuration.rotationUnit
+        timeUnitFromOption = configuration.timeUnit != nil
+        starts.reserveCapacity(16)
+        ends.reserveCapacity(16)
     }
 
-    while start < bytes.count {
-        var end = start
-        while end < bytes.count && bytes[end] != 10 { end += 1 }
+    public var resolvedTimeUnit: TimeUnit { timeUnit ?? .seconds }
+
+    private func fail(_ line: Int, _ column: Int, _ problem: String) -> SensorError {
+        .csv(path: path, line: line, column: column, problem: problem)
+    }
+
+    /// Counts a line longer than `csvMaximumLineLength` and returns its error.
+    @inline(never)
+    public mutating func refuseLongLine() -> SensorError {
         lineNumber += 1
-        let line = trimmed(bytes[start..<end])
-        start = end + 1
-        if line.isEmpty || line.first == 35 { continue }   // blank or '#'
-        // Split on commas.
-        var fields: [ArraySlice<UInt8>] = []
-        var fs = line.startIndex
-        var i = line.startIndex
-        while i < line.endIndex {
-            if line[i] == 44 { fields.append(trimmed(line[fs..<i])); fs = i + 1 }
+        return fail(lineNumber, 1, "line is longer than \(csvMaximumLineLength) bytes; a row is t, ax, ay, az[, gx, gy, gz][, label] — check this is a CSV recording with one sample per line")
+    }
+
+    /// The error for a file without a sample.
+    public func noSamples() -> SensorError {
+        fail(max(lineNumber, 1), 1, "no samples; the file needs rows of t, ax, ay, az[, gx, gy, gz]")
+    }
+
+    private func text(_ line: UnsafeBufferPointer<UInt8>, _ k: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: line[starts[k]..<ends[k]]), as: UTF8.self)
+    }
+
+    /// Field `k` lowercased (ASCII) as bytes.
+    private func lowercased(_ line: UnsafeBufferPointer<UInt8>, _ k: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        for i in starts[k]..<ends[k] { let b = line[i]; out.append(b >= 65 && b <= 90 ? b + 32 : b) }
+        return out
+    }
+
+    /// The unit part of a header name: after '[', '(' or the first '_', up to ']' or ')'.
+    private func unitOf(_ name: [UInt8]) -> [UInt8] {
+        var u: [UInt8] = []
+        var started = false
+        for c in name {
+            if !started {
+                if c == 91 || c == 40 || c == 95 { started = true }
+                continue
+            }
+            if c == 93 || c == 41 { break }
+            u.append(c)
+        }
+        return u
+    }
+
+    /// strtod on field `k` (C locale), nil when it is not a number.
+    private mutating func number(_ line: UnsafeBufferPointer<UInt8>, _ k: Int) -> Double? {
+        let n = ends[k] - starts[k]
+        if n == 0 { return nil }
+        if scratch.count < n + 1 { scratch = [CChar](repeating: 0, count: n + 1) }
+        var j = 0
+        for i in starts[k]..<ends[k] { scratch[j] = CChar(bitPattern: line[i]); j += 1 }
+        scratch[n] = 0
+        var ok: Int32 = 0
+        let v = scratch.withUnsafeBufferPointer { mujo_parse_double($0.baseAddress, &ok) }
+        return ok != 0 ? v : nil
+    }
+
+    private enum IntegerField { case notInteger, value(Int64), overflow }
+
+    /// Field `k` as an integer when it is only an optional sign and digits.
+    private func integer(_ line: UnsafeBufferPointer<UInt8>, _ k: Int) -> IntegerField {
+        var i = starts[k]
+        let end = ends[k]
+        var negative = false
+        if i < end && (line[i] == 45 || line[i] == 43) { negative = line[i] == 45; i += 1 }
+        if i == end { return .notInteger }
+        var v: Int64 = 0
+        var overflow = false
+        while i < end {
+            let c = line[i]
+            guard c >= 48 && c <= 57 else { return .notInteger }
+            let m = v.multipliedReportingOverflow(by: 10)
+            let d = Int64(c - 48)
+            let a = negative ? m.partialValue.subtractingReportingOverflow(d) : m.partialValue.addingReportingOverflow(d)
+            if m.overflow || a.overflow { overflow = true }
+            v = a.partialValue
             i += 1
         }
-        fields.append(trimmed(line[fs..<line.endIndex]))
+        return overflow ? .overflow : .value(v)
+    }
+
+    @inline(never)
+    private func overflowError(_ line: UnsafeBufferPointer<UInt8>) -> SensorError {
+        fail(lineNumber, 1, "time '\(text(line, 0))' \(resolvedTimeUnit.symbol) is beyond 64-bit nanoseconds (±9.2e18 ns, about ±292 years); "
+             + "if the times are in another unit say so with --time-unit s|ms|us|ns or a header such as t[ms],ax,ay,az, or subtract the start time")
+    }
+
+    /// Parses one line (without its '\n'). Returns the sample, or nil for the header, a comment or
+    /// a blank line.
+    @inline(never)
+    public mutating func parse(line: UnsafeBufferPointer<UInt8>) throws(SensorError) -> MotionSample? {
+        lineNumber += 1
+        var lo = 0, hi = line.count
+        while lo < hi && isBlank(line[lo]) { lo += 1 }
+        while hi > lo && isBlank(line[hi - 1]) { hi -= 1 }
+        if lo == hi || line[lo] == 35 { return nil }   // blank or '#'
+        // Split on commas, each field trimmed.
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        var fs = lo
+        var i = lo
+        while i <= hi {
+            if i == hi || line[i] == 44 {
+                var a = fs, b = i
+                while a < b && isBlank(line[a]) { a += 1 }
+                while b > a && isBlank(line[b - 1]) { b -= 1 }
+                starts.append(a); ends.append(b)
+                fs = i + 1
+            }
+            i += 1
+        }
+        var count = starts.count
 
         if columns == 0 {
             // First meaningful line: header or first data row.
-            if parseNumber(fields[0]) == nil && !sawHeader {
+            if number(line, 0) == nil && !sawHeader {
                 sawHeader = true
-                let lastName = lowercased(fields[fields.count - 1])
-                if fields.count > 1 && (lastName.bytesEqual("activity") || lastName.bytesEqual("label")) {
+                let lastName = lowercased(line, count - 1)
+                if count > 1 && (bytesEqual(lastName, "activity") || bytesEqual(lastName, "label")) {
                     labelColumn = true
-                    fields.removeLast()
+                    count -= 1
                 }
-                guard fields.count == 4 || fields.count == 7 else {
-                    throw fail(lineNumber, min(fields.count, 7) + 1, "header has \(fields.count) columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
+                guard count == 4 || count == 7 else {
+                    throw fail(lineNumber, min(count, 7) + 1, "header has \(count) columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
                 }
-                for (k, f) in fields.enumerated() {
-                    let unit = unitOf(lowercased(f))
+                for k in 0..<count {
+                    let unit = unitOf(lowercased(line, k))
                     if unit.isEmpty { continue }
+                    let unitText = String(decoding: unit, as: UTF8.self)
                     if k == 0 {
-                        let u: TimeUnit
-                        switch ByteKey(unit) {
-                        case "s", "sec", "seconds": u = .seconds
-                        case "ms": u = .milliseconds
-                        case "us", "µs": u = .microseconds
-                        case "ns": u = .nanoseconds
-                        default: throw fail(lineNumber, 1, "unknown time unit '\(unit)'; use s, ms, us or ns")
+                        guard let u = TimeUnit(unitName: unit) else {
+                            throw fail(lineNumber, 1, "unknown time unit '\(unitText)'; use s, ms, us or ns")
                         }
                         if let given = timeUnit, given != u {
                             throw fail(lineNumber, 1, "the header says time is in \(u.symbol) but the option says \(given.symbol); drop the option or fix the header")
                         }
                         timeUnit = u
+                        timeUnitFromHeader = true
                     } else if k <= 3 {
                         let u: AccelerationUnit
-                        switch ByteKey(unit) {
-                        case "g": u = .standardGravity
-                        case "m/s2", "m/s^2", "m/s²", "ms2", "mps2": u = .metersPerSecondSquared
-                        default: throw fail(lineNumber, k + 1, "unknown acceleration unit '\(unit)'; use g or m/s2")
-                        }
-                        if let given = accelUnit, given != u {
+                        if bytesEqual(unit, "g") { u = .standardGravity }
+                        else if bytesEqual(unit, "m/s2") || bytesEqual(unit, "m/s^2") || bytesEqual(unit, "m/s²")
+                                    || bytesEqual(unit, "ms2") || bytesEqual(unit, "mps2") { u = .metersPerSecondSquared }
+                        else { throw fail(lineNumber, k + 1, "unknown acceleration unit '\(unitText)'; use g or m/s2") }
+                        if let given = accelerationUnit, given != u {
                             throw fail(lineNumber, k + 1, "the header says \(columnNames[k]) is in \(u.symbol) but \(k == 1 ? "the option" : "an earlier column") says \(given.symbol); use one unit for acceleration")
                         }
-                        accelUnit = u
+                        accelerationUnit = u
                     } else {
                         let u: RotationUnit
-                        switch ByteKey(unit) {
-                        case "rad/s", "rads", "rad": u = .radiansPerSecond
-                        case "deg/s", "dps", "°/s": u = .degreesPerSecond
-                        default: throw fail(lineNumber, k + 1, "unknown rotation unit '\(unit)'; use rad/s or deg/s")
-                        }
-                        if let given = gyroUnit, given != u {
+                        if bytesEqual(unit, "rad/s") || bytesEqual(unit, "rads") || bytesEqual(unit, "rad") { u = .radiansPerSecond }
+                        else if bytesEqual(unit, "deg/s") || bytesEqual(unit, "dps") || bytesEqual(unit, "°/s") { u = .degreesPerSecond }
+                        else { throw fail(lineNumber, k + 1, "unknown rotation unit '\(unitText)'; use rad/s or deg/s") }
+                        if let given = rotationUnit, given != u {
                             throw fail(lineNumber, k + 1, "the header says \(columnNames[k]) is in \(u.symbol) but \(k == 4 ? "the option" : "an earlier column") says \(given.symbol); use one unit for rotation")
                         }
-                        gyroUnit = u
+                        rotationUnit = u
                     }
                 }
-                columns = fields.count
-                continue
+                columns = count
+                return nil
             }
-            guard fields.count == 4 || fields.count == 7 else {
-                throw fail(lineNumber, min(fields.count, 7) + 1, "found \(fields.count) columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
+            guard count == 4 || count == 7 else {
+                throw fail(lineNumber, min(count, 7) + 1, "found \(count) columns; expected 4 (t, ax, ay, az) or 7 (t, ax, ay, az, gx, gy, gz)")
             }
-            columns = fields.count
+            columns = count
         }
         if labelColumn {
             // The label is the last field: drop it, and judge the count against the header's.
-            guard fields.count == columns + 1 else {
-                throw fail(lineNumber, min(fields.count, columns + 1) + 1, "found \(fields.count) columns; the header names \(columns + 1) (the last one the activity label)")
+            guard count == columns + 1 else {
+                throw fail(lineNumber, min(count, columns + 1) + 1, "found \(count) columns; the header names \(columns + 1) (the last one the activity label)")
             }
-            fields.removeLast()
+            count -= 1
         }
-        if fields.count < columns {
-            throw fail(lineNumber, fields.count + 1, "missing column \(columnNames[fields.count]): found \(fields.count) of \(columns) columns; every row needs \(columns == 4 ? "t, ax, ay, az" : "t, ax, ay, az, gx, gy, gz")")
+        if count < columns {
+            throw fail(lineNumber, count + 1, "missing column \(columnNames[count]): found \(count) of \(columns) columns; every row needs \(columns == 4 ? "t, ax, ay, az" : "t, ax, ay, az, gx, gy, gz")")
         }
-        if fields.count > columns {
-            throw fail(lineNumber, columns + 1, "extra column: found \(fields.count), expected \(columns) like the first row; remove it or add it everywhere")
+        if count > columns {
+            throw fail(lineNumber, columns + 1, "extra column: found \(count), expected \(columns) like the first row; remove it or add it everywhere")
         }
-        var values = [Double](repeating: 0, count: columns)
+        var values: (Double, Double, Double, Double, Double, Double, Double) = (0, 0, 0, 0, 0, 0, 0)
         for k in 0..<columns {
-            guard let v = parseNumber(fields[k]) else {
-                let text = String(decoding: fields[k], as: UTF8.self)
-                throw fail(lineNumber, k + 1, text.isEmpty ? "empty \(columnNames[k]); write a number" : "\(columnNames[k]) '\(text)' is not a number; use a plain decimal such as 9.81")
+            guard let v = number(line, k) else {
+                let t = text(line, k)
+                throw fail(lineNumber, k + 1, t.isEmpty ? "empty \(columnNames[k]); write a number" : "\(columnNames[k]) '\(t)' is not a number; use a plain decimal such as 9.81")
             }
             guard v.isFinite else { throw fail(lineNumber, k + 1, "\(columnNames[k]) is not finite; remove the row or fix the value") }
-            values[k] = v
+            switch k {
+            case 0: values.0 = v
+            case 1: values.1 = v
+            case 2: values.2 = v
+            case 3: values.3 = v
+            case 4: values.4 = v
+            case 5: values.5 = v
+            default: values.6 = v
+            }
         }
-        if !samples.isEmpty && values[0] <= lastTime {
-            let unit = (timeUnit ?? .seconds).symbol
-            throw fail(lineNumber, 1, "time \(values[0]) \(unit) is not after \(lastTime) \(unit) on line \(lastLine); sort the rows by time and remove duplicates")
+        // The time in nanoseconds: integers exactly, fractions through Double.
+        let unit = resolvedTimeUnit
+        let time: Int64
+        let timeText: String
+        switch integer(line, 0) {
+        case .overflow: throw overflowError(line)
+        case .value(let ticks):
+            let p = ticks.multipliedReportingOverflow(by: unit.nanosecondsPerUnitExact)
+            if p.overflow { throw overflowError(line) }
+            time = p.partialValue
+            // Doubles print exactly up to 2^53; beyond, the integer itself.
+            timeText = ticks.magnitude < (1 << 53) ? "\(Double(ticks))" : "\(ticks)"
+        case .notInteger:
+            let ns = values.0 * unit.nanosecondsPerUnit
+            guard ns > -9.223372036854775e18 && ns < 9.223372036854775e18 else { throw overflowError(line) }
+            time = Int64(ns.rounded())
+            timeText = "\(values.0)"
         }
-        lastTime = values[0]
-        lastLine = lineNumber
-        times.append(values[0])
-        let aScale = (accelUnit ?? .metersPerSecondSquared) == .standardGravity ? standardGravity : 1
-        var s = MotionSample(timestampNanoseconds: 0,
-                             acceleration: SIMD3<Float>(Float(values[1] * aScale), Float(values[2] * aScale), Float(values[3] * aScale)))
+        if haveSample && time <= lastTime {
+            throw fail(lineNumber, 1, "time \(timeText) \(unit.symbol) is not after \(lastText) \(unit.symbol) on line \(lastSampleLine); sort the rows by time and remove duplicates")
+        }
+        haveSample = true
+        lastTime = time
+        lastText = timeText
+        lastSampleLine = lineNumber
+        let aScale = (accelerationUnit ?? .metersPerSecondSquared) == .standardGravity ? standardGravity : 1
+        var s = MotionSample(timestampNanoseconds: time,
+                             acceleration: SIMD3<Float>(Float(values.1 * aScale), Float(values.2 * aScale), Float(values.3 * aScale)))
         if columns == 7 {
-            let gScale = (gyroUnit ?? .radiansPerSecond) == .degreesPerSecond ? 3.141592653589793 / 180 : 1
-            s.rotationRate = SIMD3<Float>(Float(values[4] * gScale), Float(values[5] * gScale), Float(values[6] * gScale))
+            let gScale = (rotationUnit ?? .radiansPerSecond) == .degreesPerSecond ? 3.141592653589793 / 180 : 1
+            s.rotationRate = SIMD3<Float>(Float(values.4 * gScale), Float(values.5 * gScale), Float(values.6 * gScale))
         }
-        samples.append(s)
+        return s
     }
-    guard !samples.isEmpty else {
-        throw fail(max(lineNumber, 1), 1, "no samples; the file needs rows of t, ax, ay, az[, gx, gy, gz]")
+
+    /// The median step of `samples` (sorted steps, the upper middle one); 0 for fewer than two.
+    static func medianStep(_ samples: ArraySlice<MotionSample>) -> Int64 {
+        guard samples.count > 1 else { return 0 }
+        var steps: [Int64] = []
+        steps.reserveCapacity(samples.count - 1)
+        var i = samples.startIndex + 1
+        while i < samples.endIndex { steps.append(samples[i].timestampNanoseconds - samples[i - 1].timestampNanoseconds); i += 1 }
+        steps.sort()
+        return steps[steps.count / 2]
     }
-    let tu = timeUnit ?? .seconds
-    for i in 0..<samples.count {
-        samples[i].timestampNanoseconds = Int64((times[i] * tu.nanosecondsPerUnit).rounded())
+
+    /// Refuses a median step whose rate is outside `csvPlausibleRateHz`, naming the unit the
+    /// times look like and how to say so. `rows`: how many rows the median covers.
+    @inline(never)
+    public func checkRate(medianStepNanoseconds median: Int64, rows: Int) throws(SensorError) {
+        guard median > 0 else { return }
+        let hz = 1e9 / Double(median)
+        if csvPlausibleRateHz.contains(hz) { return }
+        let unit = resolvedTimeUnit
+        let rawStep = Double(median) / unit.nanosecondsPerUnit
+        // The unit whose rate is plausible and nearest 50 Hz (a typical IMU), if any.
+        var likely: TimeUnit? = nil
+        var best = Double.infinity
+        for u in TimeUnit.all {
+            let r = 1e9 / (rawStep * u.nanosecondsPerUnit)
+            guard csvPlausibleRateHz.contains(r) else { continue }
+            let distance = r > 50 ? r / 50 : 50 / r
+            if distance < best { best = distance; likely = u }
+        }
+        let source = timeUnitFromOption ? "--time-unit \(unit.symbol)" : timeUnitFromHeader ? "the header's t[\(unit.symbol)]" : "no unit given, so seconds"
+        var problem = "the median time step of the first \(rows) rows is \(rawStep) \(unit.symbol) (\(source)) = \(TextFormat.fixed(hz, hz < 0.001 ? 9 : 3)) Hz, "
+            + "outside the plausible \(TextFormat.fixed(csvPlausibleRateHz.lowerBound, 1)) Hz … \(TextFormat.fixed(csvPlausibleRateHz.upperBound / 1000, 0)) kHz; "
+        if let likely {
+            let r = 1e9 / (rawStep * likely.nanosecondsPerUnit)
+            problem += "the times look like \(likely.symbol) (\(TextFormat.fixed(r, 1)) Hz): pass --time-unit \(likely.symbol) or name the unit in the header, e.g. t[\(likely.symbol)],ax,ay,az"
+        } else {
+            problem += "no time unit gives a plausible rate; check the t column holds the sample times"
+        }
+        throw fail(lastSampleLine, 1, problem)
     }
-    var steps: [Int64] = []
-    for i in 1..<max(1, samples.count) { steps.append(samples[i].timestampNanoseconds - samples[i - 1].timestampNanoseconds) }
-    heapSort(&steps)   // MuJoSystem/SmallSort.swift
-    let median = steps.isEmpty ? 0 : steps[steps.count / 2]
-    return CSVRecording(samples: samples, outputDataRate: median > 0 ? 1e9 / Double(median) : 0,
-                        hasGyroscope: columns == 7, timeUnit: tu, accelerationUnit: accelUnit ?? .metersPerSecondSquared,
-                        rotationUnit: gyroUnit ?? .radiansPerSecond)
 }
 
-/// Plays a CSV recording as a MotionSensor.
+#if !hasFeature(Embedded)
+/// Parses a whole CSV held in memory (tools, tests) with the parser CSVReplay streams through.
+/// Errors carry `path`, the line and the column.
+public func parseMotionCSV(_ bytes: [UInt8], path: String, configuration: CSVReplayConfiguration) throws(SensorError) -> CSVRecording {
+    var parser = MotionCSVParser(path: path, configuration: configuration)
+    var samples: [MotionSample] = []
+    var rateParser: MotionCSVParser? = nil
+    try bytes.withUnsafeBufferPointer { (all) throws(SensorError) -> Void in
+        var start = 0
+        while start < all.count {
+            var end = start
+            while end < all.count && all[end] != 10 { end += 1 }
+            if end - start > csvMaximumLineLength { throw parser.refuseLongLine() }
+            if let s = try parser.parse(line: UnsafeBufferPointer(rebasing: all[start..<end])) {
+                samples.append(s)
+                if samples.count == csvRateRows { rateParser = parser }
+            }
+            start = end + 1
+        }
+    }
+    guard !samples.isEmpty else { throw parser.noSamples() }
+    let rows = min(samples.count, csvRateRows)
+    let median = MotionCSVParser.medianStep(samples[0..<rows])
+    try (rateParser ?? parser).checkRate(medianStepNanoseconds: median, rows: rows)
+    return CSVRecording(samples: samples, outputDataRate: median > 0 ? 1e9 / Double(median) : 0,
+                        hasGyroscope: parser.columns == 7, timeUnit: parser.resolvedTimeUnit,
+                        accelerationUnit: parser.accelerationUnit ?? .metersPerSecondSquared,
+                        rotationUnit: parser.rotationUnit ?? .radiansPerSecond)
+}
+#endif
+
+/// Plays a CSV recording as a MotionSensor, streaming it: the file is read in fixed chunks through
+/// `SystemCalls` and parsed line by line, so memory does not grow with the recording.
 public final class CSVReplay<S: SystemCalls>: MotionSensor {
+    /// Bytes per `read` call.
+    public static var chunkSize: Int { 65536 }
+
     public let system: S
     public let configuration: CSVReplayConfiguration
-    public private(set) var recording: CSVRecording?
     public private(set) var statistics = SensorStatistics()
-    private var next = 0
+    /// 1e9 / the median step of the first `csvRateRows` rows; known after start().
+    public private(set) var outputDataRate: Double = 0
+    public private(set) var hasGyroscope = false
+    /// The unit the times were read in (after start()).
+    public private(set) var timeUnit: TimeUnit = .seconds
+    /// The first sample's time (after start()).
+    public private(set) var firstTimestampNanoseconds: Int64? = nil
+    /// The last time handed out by read().
+    public private(set) var lastTimestampNanoseconds: Int64? = nil
+
+    private var parser: MotionCSVParser
+    private var descriptor: Int32 = -1
+    private var ownsDescriptor = false
+    private let chunk: UnsafeMutableRawBufferPointer
+    private var chunkPosition = 0
+    private var chunkEnd = 0
+    private var endOfInput = false
+    /// A line that runs across chunks (at most `csvMaximumLineLength` bytes).
+    private let carry: UnsafeMutablePointer<UInt8>
+    private var carryCount = 0
+    /// Samples parsed but not handed out: the read-ahead rows at start, then at most one.
+    private var queue: [MotionSample] = []
+    private var queueHead = 0
+    /// An error found after samples were handed out in the same read(): thrown by the next one.
+    private var failure: SensorError? = nil
+    private var period: Int64 = 0
     private var clockStart: Int64 = 0
+    private var started = false
 
     public init(system: S, configuration: CSVReplayConfiguration) {
         self.system = system
         self.configuration = configuration
+        parser = MotionCSVParser(path: configuration.displayName, configuration: configuration)
+        chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: CSVReplay.chunkSize, alignment: 16)
+        carry = UnsafeMutablePointer<UInt8>.allocate(capacity: csvMaximumLineLength + 1)
     }
 
-    public var outputDataRate: Double { recording?.outputDataRate ?? 0 }
-    public var hasGyroscope: Bool { recording?.hasGyroscope ?? false }
+    deinit {
+        closeDescriptor()
+        chunk.deallocate()
+        carry.deallocate()
+    }
+
+    private func closeDescriptor() {
+        if ownsDescriptor && descriptor >= 0 { system.close(descriptor) }
+        descriptor = -1
+        ownsDescriptor = false
+    }
 
     public func start() throws(SensorError) {
-        let bytes: [UInt8]
-        do { bytes = try system.readBytes(configuration.path) } catch {
-            throw .cannotOpen(path: configuration.path, errno: error)
+        closeDescriptor()
+        parser = MotionCSVParser(path: configuration.displayName, configuration: configuration)
+        chunkPosition = 0; chunkEnd = 0; carryCount = 0; queueHead = 0
+        endOfInput = false; failure = nil; started = false
+        firstTimestampNanoseconds = nil; lastTimestampNanoseconds = nil
+        queue.removeAll(keepingCapacity: true)
+        queue.reserveCapacity(csvRateRows)
+        if configuration.isStandardInput {
+            descriptor = 0
+        } else {
+            do { descriptor = try system.open(configuration.path, .readOnly) } catch {
+                throw .cannotOpen(path: configuration.path, errno: error)
+            }
+            ownsDescriptor = true
         }
-        recording = try parseMotionCSV(bytes, path: configuration.path, configuration: configuration)
-        next = 0
+        while queue.count < csvRateRows, let s = try nextSample() { queue.append(s) }
+        guard !queue.isEmpty else { throw parser.noSamples() }
+        let median = MotionCSVParser.medianStep(queue[0..<queue.count])
+        try parser.checkRate(medianStepNanoseconds: median, rows: queue.count)
+        outputDataRate = median > 0 ? 1e9 / Double(median) : 0
+        period = outputDataRate > 0 ? Int64(1e9 / outputDataRate) : 0
+        hasGyroscope = parser.columns == 7
+        timeUnit = parser.resolvedTimeUnit
+        firstTimestampNanoseconds = queue[0].timestampNanoseconds
         clockStart = system.monotonicNanoseconds()
+        started = true
+    }
+
+    /// Fills the chunk; at the end of the input sets `endOfInput`.
+    private func fill() throws(SensorError) {
+        let n: Int
+        do { n = try system.read(descriptor, into: chunk) } catch {
+            if error.code == 4 { return }   // EINTR: try again
+            throw .io(operation: "reading \(configuration.displayName)", errno: error)
+        }
+        chunkPosition = 0
+        chunkEnd = max(0, n)
+        if n <= 0 { endOfInput = true; closeDescriptor() }
+    }
+
+    /// The next sample of the stream, nil at its end. One call of the parser (kept out of line).
+    private func nextSample() throws(SensorError) -> MotionSample? {
+        let base = chunk.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        while true {
+            let line: UnsafeBufferPointer<UInt8>
+            if chunkPosition >= chunkEnd {
+                if !endOfInput { try fill(); continue }
+                guard carryCount > 0 else { return nil }
+                line = UnsafeBufferPointer(start: carry, count: carryCount)   // a last line without '\n'
+                carryCount = 0
+            } else {
+                var newline = chunkPosition
+                while newline < chunkEnd && base[newline] != 10 { newline += 1 }
+                let piece = newline - chunkPosition
+                if carryCount + piece > csvMaximumLineLength { throw parser.refuseLongLine() }
+                if carryCount > 0 || newline == chunkEnd {
+                    (carry + carryCount).update(from: base + chunkPosition, count: piece)
+                    carryCount += piece
+                }
+                if newline == chunkEnd { chunkPosition = chunkEnd; continue }   // the line goes on in the next chunk
+                if carryCount > 0 {
+                    line = UnsafeBufferPointer(start: carry, count: carryCount)
+                    carryCount = 0
+                } else {
+                    line = UnsafeBufferPointer(start: base + chunkPosition, count: piece)
+                }
+                chunkPosition = newline + 1
+            }
+            if let s = try parser.parse(line: line) { return s }
+        }
+    }
+
+    /// The next sample without taking it; nil at the end.
+    private func peek() throws(SensorError) -> MotionSample? {
+        if queueHead < queue.count { return queue[queueHead] }
+        queue.removeAll(keepingCapacity: true)
+        queueHead = 0
+        guard let s = try nextSample() else { return nil }
+        queue.append(s)
+        return s
     }
 
     public func read(into events: inout [SensorEvent]) throws(SensorError) {
-        guard let r = recording else { throw .unsupportedSetting("CSVReplay.read called before start(); call start() first") }
-        let t0 = r.samples[0].timestampNanoseconds
-        let period = r.outputDataRate > 0 ? Int64(1e9 / r.outputDataRate) : 0
+        if let failure { throw failure }
+        guard started, let t0 = firstTimestampNanoseconds else {
+            throw .unsupportedSetting("CSVReplay.read called before start(); call start() first")
+        }
         var handed = 0
-        while next < r.samples.count {
-            let s = r.samples[next]
+        while true {
+            let next: MotionSample?
+            do { next = try peek() } catch {
+                failure = error
+                if handed > 0 { return }   // hand out what came before; the next read() throws
+                throw error
+            }
+            guard let s = next else { break }
             if configuration.realTime {
                 if s.timestampNanoseconds - t0 > system.monotonicNanoseconds() - clockStart { break }
             } else if handed >= 256 { break }
-            if next > 0, period > 0 {
-                let prev = r.samples[next - 1].timestampNanoseconds
+            queueHead += 1
+            if let prev = lastTimestampNanoseconds, period > 0 {
                 let dt = s.timestampNanoseconds - prev
                 if dt > period * 3 / 2 {
                     let lost = max(0, Int((Double(dt) / Double(period)).rounded()) - 1)
@@ -301,20 +628,24 @@ public final class CSVReplay<S: SystemCalls>: MotionSensor {
                 }
             }
             events.append(.sample(s))
+            lastTimestampNanoseconds = s.timestampNanoseconds
             statistics.samplesDelivered += 1
-            next += 1
             handed += 1
         }
     }
 
     public func waitForData() throws(SensorError) -> Bool {
-        guard let r = recording, next < r.samples.count else { return false }
+        guard started else { return false }
+        if failure != nil { return true }   // read() reports it
+        let next: MotionSample?
+        do { next = try peek() } catch { failure = error; return true }
+        guard let s = next, let t0 = firstTimestampNanoseconds else { return false }
         if configuration.realTime {
-            let due = r.samples[next].timestampNanoseconds - r.samples[0].timestampNanoseconds + clockStart
+            let due = s.timestampNanoseconds - t0 + clockStart
             system.sleep(nanoseconds: max(0, due - system.monotonicNanoseconds()))
         }
         return true
     }
 
-    public func stop() {}
+    public func stop() { closeDescriptor() }
 }

@@ -130,7 +130,7 @@ public enum Enrollment {
         var all = 0
         do {
             try loop.run(now: { 0 }) { event in
-                guard case .recognition(let r) = event, let first = replay.recording?.samples.first?.timestampNanoseconds else { return true }
+                guard case .recognition(let r) = event, let first = replay.firstTimestampNanoseconds else { return true }
                 all += 1
                 let s = Double(r.startNanoseconds - first) / 1e9, e = Double(r.endNanoseconds - first) / 1e9
                 if let start, s < start - 1e-6 { return true }
@@ -149,8 +149,8 @@ public enum Enrollment {
         let spec = recognizer.spec
         let windowSeconds = TextFormat.fixed(Double(spec.window) / Double(spec.sampleRateHz), 1)
         if all == 0 {
-            let n = replay.recording?.samples.count ?? 0
-            let length = n > 1 ? Double(replay.recording!.samples[n - 1].timestampNanoseconds - replay.recording!.samples[0].timestampNanoseconds) / 1e9 : 0
+            let n = replay.statistics.samplesDelivered
+            let length = n > 1 ? Double((replay.lastTimestampNanoseconds ?? 0) - (replay.firstTimestampNanoseconds ?? 0)) / 1e9 : 0
             throw CommandFailure("\(path): \(TextFormat.fixed(length, 1)) s of recording (\(n) samples) holds no complete \(windowSeconds) s window without a gap; record at least \(windowSeconds) s of the activity without interruption")
         }
         if out.isEmpty {

@@ -13,7 +13,9 @@ public struct RunCommand: ParsableCommand {
         abstract: "Recognise activities from an accelerometer or a recording, window by window.",
         discussion: """
         Exactly one source: --i2c BUS (the chip's FIFO through libi2c), --iio NAME (a kernel driver's \
-        IIO device), or --csv FILE (columns t, ax, ay, az[, gx, gy, gz]; units from the header). \
+        IIO device), or --csv FILE (columns t, ax, ay, az[, gx, gy, gz], streamed; --csv - reads standard input). \
+        Units come from the header (t[ms], ax[g], gx[deg/s], ...); --time-unit s|ms|us|ns gives the time unit \
+        of a header-less file (default s), and a median step outside 0.5 Hz ... 10 kHz is refused. \
         The same loop as mujod, the program that runs on the board; --json writes its events (docs/events.md).
         """
     )
@@ -30,8 +32,11 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "IIO device name, e.g. lis3dh or mpu6050 (when a kernel driver owns the chip).")
     var iio: String?
 
-    @Option(help: "Replay a CSV recording.")
+    @Option(help: "Replay a CSV recording (- for standard input).")
     var csv: String?
+
+    @Option(help: "The CSV's time unit when its header names none: s, ms, us or ns.")
+    var timeUnit: String?
 
     @Option(help: "Sensor output data rate in Hz (1 to 1000).")
     var rate = 100
@@ -61,6 +66,12 @@ public struct RunCommand: ParsableCommand {
         guard sources.count == 1 else {
             throw ValidationError("choose exactly one source: --i2c /dev/i2c-N, --iio NAME or --csv FILE")
         }
+        if let timeUnit {
+            guard TimeUnit(unitName: Array(timeUnit.utf8)) != nil else {
+                throw ValidationError("--time-unit '\(timeUnit)': give s, ms, us or ns")
+            }
+            guard csv != nil else { throw ValidationError("--time-unit applies to --csv recordings only") }
+        }
         if let address, DaemonOptionsParser.parseAddress(address) == nil {
             throw ValidationError("--address '\(address)' is not an I²C address; write it like 0x18 or 24")
         }
@@ -83,6 +94,7 @@ public struct RunCommand: ParsableCommand {
         if let i2c { options.sensor = .i2c(bus: i2c, address: address.flatMap(DaemonOptionsParser.parseAddress), chip: nil) }
         if let iio { options.sensor = .iio(name: iio) }
         if let csv { options.sensor = .csv(path: csv) }
+        options.timeUnit = timeUnit.flatMap { TimeUnit(unitName: Array($0.utf8)) }
         let limit = seconds > 0 ? Int64(seconds * 1e9) : Int64.max
         let status: ExitStatus
         do {

@@ -68,9 +68,26 @@ final class DaemonOptionsTests: XCTestCase {
 
     func testBadConfigLinesNameFileAndLine() {
         XCTAssertEqual(refusal(["--config", "c.conf"], config: "model = m\nsmoth = 3\n"),
-                       "c.conf:2: unknown setting 'smoth'; allowed: model, sensor, events, rate, smooth, hold, min-score, min-margin, stats-every, realtime, verbose, embeddings")
+                       "c.conf:2: unknown setting 'smoth'; allowed: model, sensor, events, rate, smooth, hold, min-score, min-margin, stats-every, time-unit, realtime, verbose, embeddings")
         XCTAssertEqual(refusal(["--config", "c.conf"], config: "just words\n"), "c.conf:1: 'just words' is not `key = value`")
         XCTAssertEqual(refusal(["--config", "c.conf"], config: "\n\nrate = fast\n"), "c.conf:3: rate 'fast': expected an output data rate in Hz from 1 to 1000, e.g. 100")
         XCTAssertEqual(refusal(["--config", "missing.conf"], config: nil), "--config missing.conf: cannot read the file; check the path and its permissions")
     }
+
+    /// Issue 12: the CSV's time unit as a flag and a config key; csv:- is standard input.
+    func testTimeUnitFlagConfigKeyAndStandardInput() throws {
+        let o = try parse(["--sensor", "csv:-", "--time-unit", "ms"])
+        XCTAssertEqual(o.sensor, .csv(path: "-"))
+        XCTAssertEqual(o.timeUnit, .milliseconds)
+        XCTAssertNil(try parse(["--sensor", "csv:rec.csv"]).timeUnit)
+        let c = try parse(["--config", "m.conf"], config: "sensor = csv:/var/rec.csv\ntime-unit = ns\n")
+        XCTAssertEqual(c.timeUnit, .nanoseconds)
+        XCTAssertEqual(try parse(["--config", "m.conf", "--time-unit=us"], config: "sensor = csv:a.csv\ntime-unit = ns\n").timeUnit, .microseconds)
+        XCTAssertEqual(refusal(["--sensor", "csv:a.csv", "--time-unit", "min"]), "--time-unit 'min': expected the CSV's time unit: s, ms, us or ns")
+        XCTAssertEqual(refusal(["--sensor", "iio:lis3dh", "--time-unit", "ms"]),
+                       "--time-unit ms applies to CSV recordings only; use it with --sensor csv:FILE or csv:-")
+        XCTAssertTrue(DaemonOptionsParser.usage.contains("[--time-unit s|ms|us|ns]"))
+        XCTAssertTrue(DaemonOptionsParser.usage.contains("csv:-"))
+    }
 }
+

@@ -119,7 +119,10 @@ final class MujodProcessTests: XCTestCase {
             secondReaderGot = String(decoding: second.availableData, as: UTF8.self)
         }
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(firstReaderGot.hasPrefix("{\"v\":1,\"event\":\"start\""), firstReaderGot)
+        // Whatever line was written after it connected: the start line only when it connected
+        // before the sensor started, which the streaming CSV reader (256 rows read ahead, not the
+        // whole file) now does within milliseconds of the socket appearing.
+        XCTAssertTrue(firstReaderGot.hasPrefix("{\"v\":1,\"event\":"), firstReaderGot)
         XCTAssertTrue(secondReaderGot.contains("\"event\":\"window\""), "the loop went on after a reader left: \(secondReaderGot)")
         XCTAssertTrue(r.stderr.contains("event reader dropped"), r.stderr)
     }
