@@ -19,7 +19,7 @@ public enum SensorChoice {
             if let address { d += " at " + hex(address) }
             return ChosenSensor(source: source, description: d)
         case .iio(let name): return ChosenSensor(source: source, description: "IIO device " + name)
-        case .csv(let path): return ChosenSensor(source: source, description: path == "-" ? "recording on standard input" : "recording " + path)
+        case .csv(let path): return ChosenSensor(source: source, description: path.bytesEqual("-") ? "recording on standard input" : "recording " + path)
         case .auto: break
         }
         var looked: [String] = []
