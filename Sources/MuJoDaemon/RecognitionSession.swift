@@ -168,13 +168,12 @@ public struct RecognitionSession<Sensor: MotionSensor> {
             see(w.startNanoseconds)
             see(w.endNanoseconds)
             let m = middle(w.startNanoseconds, w.endNanoseconds)
-            if let open = signalSpan, open.problem == w.problem {
-                signalSpan!.endNanoseconds = w.endNanoseconds
-                signalSpan!.windows = open.windows + 1
+            if signalSpan?.problem == w.problem {
+                signalSpan!.windows += 1   // its end is set when it closes
             } else {
                 closeSignalSpan(at: m, output: &output)
                 if let span = tracker.finish(atNanoseconds: m) { output.emit(.activity(span), recognizer: recognizer) }
-                signalSpan = SignalSpan(problem: w.problem, startNanoseconds: m, endNanoseconds: w.endNanoseconds, windows: 1)
+                signalSpan = SignalSpan(problem: w.problem, startNanoseconds: m, endNanoseconds: m, windows: 1)
             }
             emitStatsIfDue(w.endNanoseconds, statsEvery: statsEvery, output: &output, rss: rss)
         }
