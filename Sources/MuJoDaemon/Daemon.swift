@@ -44,8 +44,8 @@ public enum Daemon {
                                                  onHangup: () throws(DaemonFailure) -> Void = { () throws(DaemonFailure) in }) throws(DaemonFailure) -> ExitStatus {
         let model: ModelDescription
         do { model = try ModelLoader.load(options.model, system: system) } catch {
-            if case .cannotRead = error { throw DaemonFailure(error.description, .noInput) }
-            throw DaemonFailure(error.description, .dataError)
+            if case .cannotRead = error { throw DaemonFailure(ErrorText(error.description), .noInput) }
+            throw DaemonFailure(ErrorText(error.description), .dataError)
         }
         let recognizer: Recognizer
         do { recognizer = try Recognizer(model: model) } catch { throw DaemonFailure("\(options.model): \(error.description)", .dataError) }
@@ -77,7 +77,7 @@ public enum Daemon {
             return .ok
         case .sensorFailed(let error):
             output.emit(.stop(reason: "sensor-error"), recognizer: recognizer)
-            throw DaemonFailure(error.message, status(of: error))
+            throw DaemonFailure(ErrorText(error.message), status(of: error))
         }
     }
 

@@ -56,7 +56,6 @@ public struct DaemonOptions: Equatable {
 public struct UsageError: Error {
     public var message: String
     public init(_ message: ErrorText) { self.message = message.string }   // MuJoSystem/ErrorText.swift
-    @_disfavoredOverload public init(_ message: String) { self.message = message }
 }
 
 public enum DaemonOptionsParser {
@@ -82,7 +81,7 @@ public enum DaemonOptionsParser {
         var i = 0
         while i < arguments.count {
             let arg = arguments[i]
-            if arg.bytesEqual("--help") || arg.bytesEqual("-h") { throw UsageError(usage) }
+            if arg.bytesEqual("--help") || arg.bytesEqual("-h") { throw UsageError(ErrorText(usage)) }
             guard arg.hasBytePrefix("--") else { throw UsageError("unexpected argument '\(arg)'; every setting is a flag\n\(usage)") }
             var name = arg.droppingBytes(2)
             var inline: String? = nil

@@ -24,7 +24,4 @@ public struct DaemonFailure: Error {
         self.message = message.string
         self.status = status
     }
-    @_disfavoredOverload public init(_ message: String, _ status: ExitStatus) {
-        self.init(ErrorText(message), status)
-    }
 }

@@ -48,7 +48,6 @@ public enum SensorChoice {
         }
         var list = ""
         for b in looked { list += (list.isEmpty ? "" : ", ") + b }
-        throw DaemonFailure("no accelerometer found (I²C buses probed: \(list.isEmpty ? "none" : list); no IIO accelerometer under \(iioSysfsBase)); "
-            + "enable I²C (dtparam=i2c_arm=on), check the wiring, run `i2cdetect -y 1`, or name the sensor with --sensor", .unavailable)
+        throw DaemonFailure("no accelerometer found (I²C buses probed: \(list.isEmpty ? "none" : list); no IIO accelerometer under \(iioSysfsBase)); enable I²C (dtparam=i2c_arm=on), check the wiring, run `i2cdetect -y 1`, or name the sensor with --sensor", .unavailable)
     }
 }

@@ -1,10 +1,11 @@
 // One model, ready to classify windows: input preparation (normalisation), invoke, embedding,
 // label scores. Prepared once; `classify` allocates nothing.
 import MuJoCore
+import MuJoSystem
 
 public struct RecognizerError: Error, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public init(_ description: ErrorText) { self.description = description.string }   // MuJoSystem/ErrorText.swift
 }
 
 public final class Recognizer {

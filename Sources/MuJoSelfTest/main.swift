@@ -23,6 +23,14 @@ func readFile(_ path: String) -> [UInt8]? {
     do { return try system.readBytes(path) } catch { return nil }
 }
 
+/// True when `needle`'s bytes occur in `text`.
+func occurs(_ needle: String, in text: String) -> Bool {
+    let t = Array(text.utf8), n = Array(needle.utf8)
+    guard n.count <= t.count else { return false }
+    for start in 0...(t.count - n.count) where Array(t[start..<(start + n.count)]) == n { return true }
+    return false
+}
+
 /// The repository root: the environment variable MUJO_ROOT if set, else the source tree this binary was built from.
 func repoRoot() -> String {
     if let env = getenv("MUJO_ROOT") { return String(cString: env) }
@@ -74,6 +82,28 @@ if let bytes = readFile(modelPath), let input = readFile(fixtures + "small-graph
             check(n >= 1 && recognizer.labelName(recognizer.score(0).label).count > 0, "the device recognizer labels a window (\(n) labels pass)")
         } catch {
             check(false, "the device recognizer prepares: \(error.description)")
+        }
+        // 3. Messages print shapes on the board too (Embedded Swift's own interpolation of an array
+        // prints "(cannot print value in embedded Swift)"; MuJoSystem/ErrorText.swift prints them).
+        // A convolution's weights [out, kernel, in] reshaped to [out, in, kernel]: same bytes, a shape
+        // that does not fit the input channels.
+        if let k = model.ops.firstIndex(where: { $0.code == .conv1d && model.tensors[$0.inputs[1]].shape[1] != model.tensors[$0.inputs[1]].shape[2] }) {
+            var bad = model
+            let w = bad.ops[k].inputs[1]
+            bad.tensors[w].shape.swapAt(1, 2)
+            var shape = ""
+            for (i, d) in bad.tensors[w].shape.enumerated() { shape += (i == 0 ? "[" : ", ") + String(d) }
+            shape += "]"
+            do {
+                try GraphValidator.validate(bad)
+                check(false, "a weights shape that does not fit is refused")
+            } catch {
+                let text = error.description
+                check(occurs(shape, in: text) && !occurs("cannot print", in: text),
+                      "a refused weights shape is printed as \(shape): \(text)")
+            }
+        } else {
+            check(false, "the small graph has a convolution whose kernel and input widths differ")
         }
     } catch {
         check(false, "small graph loads: \(error.description)")

@@ -97,9 +97,6 @@ struct OpContext {
         ModelError(kind, section: "GRPH", "op \(index) (\(op.code.name)) \(what.string)")
     }
 
-    @_disfavoredOverload
-    func fail(_ kind: ModelErrorKind, _ what: String) -> ModelError { fail(kind, ErrorText(what)) }
-
     func tensor(_ id: Int) -> TensorDescription { model.tensors[id] }
     func input(_ k: Int) -> TensorDescription { model.tensors[op.inputs[k]] }
     func output(_ k: Int = 0) -> TensorDescription { model.tensors[op.outputs[k]] }

@@ -41,11 +41,6 @@ public struct ModelError: Error, Equatable, CustomStringConvertible {
         self.detail = detail.string
     }
 
-    @_disfavoredOverload
-    public init(_ kind: ModelErrorKind, section: String, offset: Int? = nil, _ detail: String) {
-        self.init(kind, section: section, offset: offset, ErrorText(detail))
-    }
-
     /// What a user should do about it.
     public var advice: String {
         switch kind {

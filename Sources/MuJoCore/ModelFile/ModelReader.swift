@@ -109,7 +109,7 @@ public enum ModelReader {
         var r = ByteReader(bytes, start: range.lowerBound, end: range.upperBound)
         let rate = r.f32()!, window = Int(r.u32()!), hop = Int(r.u32()!)
         let count = Int(r.u8()!), unitsRaw = r.u8()!, gravityRaw = r.u8()!, signRaw = r.u8()!
-        let fail = { (what: String) in ModelError(.badInputSpec, section: "INPS", offset: range.lowerBound, what) }
+        let fail = { (what: ErrorText) in ModelError(.badInputSpec, section: "INPS", offset: range.lowerBound, what) }
         guard rate.isFinite, rate > 0, window > 0, window <= 1 << 16, hop > 0, hop <= window else {
             throw fail("sample rate \(rate) Hz, window \(window), hop \(hop) are not a usable window")
         }
@@ -155,7 +155,7 @@ public enum ModelReader {
         var used: [(Range<Int>, Int)] = []
         for i in 0..<count {
             let at = r.position
-            let fail = { (what: String) in ModelError(.badTensor, section: "TENS", offset: at, "tensor \(i): \(what)") }
+            let fail = { (what: ErrorText) in ModelError(.badTensor, section: "TENS", offset: at, "tensor \(i): \(what.string)") }
             let nameOff = r.u32()!, nameLen = r.u32()!
             let dtypeRaw = r.u8()!, rank = Int(r.u8()!), flags = r.u8()!, axis = Int(r.i8()!)
             var dims: [Int] = []
