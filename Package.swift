@@ -21,8 +21,8 @@
 //                   multiplier conversion, model statistics, float GEMM kernels (`KernelSet.host`).
 //   MuJoONNX        ONNX import (swift-protobuf), calibration, int8 model construction, fidelity.
 //   MuJoTools, mujo the `mujo` CLI.
-//   MuJoEmulators, mujo-device-host, mujo-kernel-check   Firmware-host: emulators, the demo, the
-//                   real-kernel check.
+//   MuJoEmulators, mujo-device-host, mujo-kernel-check, mujo-soak   Firmware-host: emulators, the
+//                   demo, the real-kernel check, the fault soak.
 // TESTS ONLY
 //   CMallocCounter  malloc interposer that counts allocations made on one thread.
 import PackageDescription
@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "mujo-selftest", targets: ["MuJoSelfTest"]),
         .executable(name: "mujo-device-host", targets: ["MuJoDeviceHost"]),
         .executable(name: "mujo-kernel-check", targets: ["MuJoKernelCheck"]),
+        .executable(name: "mujo-soak", targets: ["MuJoSoak"]),
         .library(name: "MuJoCore", targets: ["MuJoCore"]),
         .library(name: "MuJoSensors", targets: ["MuJoSensors"]),
     ],
@@ -79,6 +80,11 @@ let package = Package(
             path: "Firmware-host/DeviceHost"
         ),
         .executableTarget(name: "MuJoKernelCheck", dependencies: ["MuJoSensors"], path: "Firmware-host/KernelCheck"),
+        .executableTarget(
+            name: "MuJoSoak",
+            dependencies: ["MuJoDaemon", "MuJoDevice", "MuJoEmulators", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Firmware-host/Soak"
+        ),
 
         // ---- tests ----
         .target(name: "CMallocCounter"),
@@ -90,7 +96,7 @@ let package = Package(
         .testTarget(name: "MuJoSensorsTests", dependencies: ["MuJoSensors", "MuJoEmulators"]),
         .testTarget(name: "MuJoDeviceTests", dependencies: ["MuJoDevice", "MuJoHostCore", "MuJoEmulators", "CMallocCounter"]),
         .testTarget(name: "MuJoToolsTests", dependencies: ["MuJoTools"]),
-        .testTarget(name: "MuJoDaemonTests", dependencies: ["MuJoDaemon", "MuJoHostCore", "MuJoEmulators", "CMallocCounter"]),
+        .testTarget(name: "MuJoDaemonTests", dependencies: ["MuJoDaemon", "MuJoHostCore", "MuJoEmulators", "MuJoSoak", "CMallocCounter"]),
         .testTarget(name: "MuJoONNXTests", dependencies: ["MuJoONNX", "MuJoHostCore", "MuJoCore"]),
     ],
     swiftLanguageModes: [.v5]

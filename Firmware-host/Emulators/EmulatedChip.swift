@@ -7,6 +7,7 @@
 //       (fate .inFIFO, .read — popped by the host —, .dropped — lost to overflow or a reset).
 //     stuckStatus: when set, the FIFO status/count registers read this frozen value (fault).
 //     readCount, droppedCount, inFIFOCount
+//     discardSettledLog(_:) hands over and forgets the log's settled head (long runs: the fault soak).
 //   Subclasses (one file each): EmulatedMPU6050, EmulatedADXL345, EmulatedLIS3DH,
 //     EmulatedLSM6DS3, EmulatedLSM6DSOX.
 //
@@ -25,7 +26,9 @@ open class EmulatedChip {
     /// Relative error of the chip's oscillator (e.g. 0.003 = +0.3 % fast).
     public var clockError: Double = 0
 
-    // Ground truth.
+    // Ground truth. Entry `seq` (numbered from the first sample ever produced) is at index
+    // `seq - logBase`; logBase stays 0 unless discardSettledLog is called.
+    public private(set) var logBase = 0
     public private(set) var producedTimes: [Int64] = []
     public private(set) var producedCounts: [SIMD3<Int32>] = []
     public var fates: [SampleFate] = []
@@ -122,7 +125,7 @@ open class EmulatedChip {
     func produce(at t: Int64) {
         let v = recording.value(at: t, cursor: &cursor)
         let c = counts(v)
-        let seq = producedTimes.count
+        let seq = logBase + producedTimes.count
         producedTimes.append(t)
         producedCounts.append(c)
         guard fifoEnabled else {
@@ -145,7 +148,7 @@ open class EmulatedChip {
     func dropHead() {
         guard fifoCount > 0 else { return }
         let seq = fifoSeq[fifoHead]
-        if fates[seq] == .inFIFO { fates[seq] = .dropped; droppedCount += 1 }
+        if fates[seq - logBase] == .inFIFO { fates[seq - logBase] = .dropped; droppedCount += 1 }
         fifoHead += 1
         headOffset = 0
         compact()
@@ -155,7 +158,7 @@ open class EmulatedChip {
     func popHead() {
         guard fifoCount > 0 else { return }
         let seq = fifoSeq[fifoHead]
-        if fates[seq] == .inFIFO { fates[seq] = .read; readCount += 1; transactionPops.append(seq) }
+        if fates[seq - logBase] == .inFIFO { fates[seq - logBase] = .read; readCount += 1; transactionPops.append(seq) }
         fifoHead += 1
         headOffset = 0
         compact()
@@ -203,12 +206,29 @@ open class EmulatedChip {
 
     /// Marks samples popped by a transaction that failed as lost (the host never got them).
     public func demoteTransactionPops() {
-        for seq in transactionPops where fates[seq] == .read {
-            fates[seq] = .dropped
+        for seq in transactionPops where fates[seq - logBase] == .read {
+            fates[seq - logBase] = .dropped
             readCount -= 1
             droppedCount += 1
         }
         transactionPops.removeAll()
+    }
+
+    /// Hands every settled entry of the log — read by the host or dropped, in production order, up to
+    /// the oldest one still in the FIFO — to `consume` (sequence number, production time, fate), then
+    /// forgets them, so a run of days keeps memory bounded. Call it between bus transactions (a
+    /// failed one still demotes its pops to dropped at its end).
+    public func discardSettledLog(_ consume: (_ seq: Int, _ time: Int64, _ fate: SampleFate) -> Void) {
+        var k = 0
+        while k < fates.count, fates[k] != .inFIFO {
+            consume(logBase + k, producedTimes[k], fates[k])
+            k += 1
+        }
+        guard k > 0 else { return }
+        producedTimes.removeFirst(k)
+        producedCounts.removeFirst(k)
+        fates.removeFirst(k)
+        logBase += k
     }
 
     /// Saturating conversion helper: value / scale rounded, clamped to [lo, hi].

@@ -75,6 +75,9 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     private var frames: [RawFrame] = []
     private var pairing = TaggedPairing()
     private var lastTimestamp: Int64?
+    /// Since when the stream holds nothing unaccounted for while no sample has come since: the
+    /// end of the last gap, or when sampling started. A loss before the next sample starts here.
+    private var accountedUntil: Int64?
     private var lastProgress: Int64 = 0
     private var floorTimestamp: Int64 = 0
     // Measured rate: samples delivered since the anchor read (reset at every gap).
@@ -140,6 +143,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 link?.transactions = 0
                 lastTimestamp = nil
                 lastProgress = system.monotonicNanoseconds()
+                accountedUntil = lastProgress
                 return
             } catch {
                 l.close()
@@ -336,12 +340,25 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         }
     }
 
+    /// A hole in the stream, from the last sample delivered — or, when none came since sampling
+    /// (re)started, from then (a second loss right after a gap: found by the fault soak, where such a
+    /// gap began at its own end and hid seconds of lost samples) — to `now`.
     private func emitGap(_ reason: GapReason, now: Int64, into events: inout [SensorEvent]) {
-        let start = lastTimestamp ?? now
-        let lost = lastTimestamp == nil ? 0 : max(0, Int((Double(now - start) / Double(period)).rounded()) - 1)
+        let start: Int64, lost: Int
+        if let last = lastTimestamp {
+            start = last
+            lost = max(0, Int((Double(now - last) / Double(period)).rounded()) - 1)
+        } else if let since = accountedUntil, since <= now {
+            start = since
+            lost = max(0, Int((Double(now - since) / Double(period)).rounded()))
+        } else {
+            start = now
+            lost = 0
+        }
         events.append(.gap(SensorGap(reason: reason, startNanoseconds: start, endNanoseconds: now, estimatedLostSamples: lost)))
         statistics.gaps += 1
         lastTimestamp = nil
+        accountedUntil = now
         floorTimestamp = now
         rateAnchorTime = nil
         lastReadTime = nil

@@ -87,6 +87,8 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
     private var chunk: [UInt8] = []
     private var record: [UInt8] = []
     private var lastTimestamp: Int64?
+    /// When sampling last (re)started: a loss before the next sample runs from here (as in I2CAccelerometer).
+    private var resumedAt: Int64?
     private var nextRawTime: Int64 = 0
     private var consecutiveFailures = 0
     private var vanishedSince: Int64?
@@ -106,6 +108,7 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
         try setUp()
         lastTimestamp = nil
         nextRawTime = system.monotonicNanoseconds()
+        resumedAt = nextRawTime
     }
 
     private func setUp() throws(SensorError) {
@@ -383,12 +386,13 @@ public final class IIOReader<S: SystemCalls>: MotionSensor {
             vanishedSince = nil
             statistics.reopens += 1
             let resumed = system.monotonicNanoseconds()
-            let start = lastTimestamp ?? since
-            let lost = max(0, Int((Double(resumed - start) / Double(period)).rounded()) - 1)
+            let start = lastTimestamp ?? min(resumedAt ?? since, since)
+            let lost = max(0, Int((Double(resumed - start) / Double(period)).rounded()) - (lastTimestamp == nil ? 0 : 1))
             events.append(.gap(SensorGap(reason: .deviceReopened, startNanoseconds: start, endNanoseconds: resumed, estimatedLostSamples: lost)))
             statistics.gaps += 1
             lastTimestamp = nil
             nextRawTime = resumed
+            resumedAt = resumed
         } catch {
             if let limit = configuration.recovery.reopenGiveUpNanoseconds, now - since >= limit {
                 throw .iioDeviceVanished(name: configuration.name, seconds: Double(now - since) / 1e9, lastProblem: error.message)

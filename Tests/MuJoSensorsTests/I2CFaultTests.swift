@@ -35,6 +35,32 @@ final class I2CFaultTests: XCTestCase {
         assertStrictlyIncreasing(events)
     }
 
+    /// Two losses with no sample between them (found by the fault soak): the second gap starts where
+    /// the first ended, not at its own end, and estimates what the chip dropped in between.
+    func testSecondLossBeforeAnySampleStartsAtTheFirstGapsEnd() throws {
+        let rig = try Rig(.mpu6050, rateHz: 100)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 5)
+        rig.system.advance(by: 20_000_000_000)
+        var now: [SensorEvent] = []
+        try rig.driver.read(into: &now)           // the overflow: a gap, the FIFO reset
+        XCTAssertEqual(gaps(now).count, 1)
+        XCTAssertTrue(now.allSatisfy { $0.sample == nil }, "nothing read after the reset yet")
+        let droppedBefore = rig.chip.droppedCount
+        rig.system.advance(by: 20_000_000_000)    // stalled again before a single sample came
+        events += now
+        now = []
+        try rig.driver.read(into: &now)
+        events += now
+        let g = gaps(events)
+        XCTAssertEqual(g.count, 2)
+        XCTAssertEqual(g[1].startNanoseconds, g[0].endNanoseconds)
+        let dropped = rig.chip.droppedCount - droppedBefore
+        XCTAssertGreaterThan(dropped, 1500)
+        XCTAssertLessThanOrEqual(abs(g[1].estimatedLostSamples - dropped), 3, "estimate \(g[1].estimatedLostSamples) vs dropped \(dropped)")
+        assertStrictlyIncreasing(events)
+    }
+
     func testOverflowMPU6050() throws { try overflow(.mpu6050) }
     func testOverflowMPU6500() throws { try overflow(.mpu6500) }
     func testOverflowADXL345() throws { try overflow(.adxl345) }
