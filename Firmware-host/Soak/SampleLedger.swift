@@ -18,7 +18,10 @@ final class SampleLedger {
         var beforeGap = 0
         var atEnd = 0
         var inFIFOAtEnd = 0
+        /// Unexplained samples of the produced ones, plus deliveries the chip never produced.
         var unexplained = 0
+        /// Of `unexplained`: delivered samples that match none the chip produced.
+        var invented = 0
         var explained: Int { classified + inGaps + beforeGap + atEnd + inFIFOAtEnd }
     }
     private struct Span { var start: Int64; var end: Int64 }
@@ -80,7 +83,15 @@ final class SampleLedger {
         chip.discardSettledLog { seq, time, fate in
             figures.produced += 1
             if fate == .read {
-                if deliveredHead < delivered.count {
+                // The host's k-th read is the loop's k-th delivered sample, at about the chip's instant.
+                // A delivery well before it was never produced (invented or duplicated); one well after
+                // it means this read never reached the loop. Either way the two streams realign here.
+                while deliveredHead < delivered.count, delivered[deliveredHead] < time - toleranceNanoseconds {
+                    figures.invented += 1
+                    unexplained("a sample delivered at \(seconds(delivered[deliveredHead])) matches none the chip produced (invented or duplicated; the chip's next read one is at \(seconds(time)))")
+                    deliveredHead += 1
+                }
+                if deliveredHead < delivered.count, delivered[deliveredHead] <= time + toleranceNanoseconds {
                     pendingRead.append(delivered[deliveredHead])
                     deliveredHead += 1
                 } else {
@@ -103,6 +114,7 @@ final class SampleLedger {
         figures.produced += chip.inFIFOCount
         figures.inFIFOAtEnd = chip.inFIFOCount
         for k in deliveredHead..<delivered.count {
+            figures.invented += 1
             unexplained("a sample at \(seconds(delivered[k])) was delivered but the chip never produced it")
         }
         deliveredHead = delivered.count

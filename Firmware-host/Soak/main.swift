@@ -104,7 +104,9 @@ struct Soak: ParsableCommand {
         if case .sensorFailed(let error) = ended { problems.append("the session ended on a sensor error: \(error.message)") }
         let f = ledger.figures
         if f.unexplained > 0 { problems.append("\(f.unexplained) samples unexplained; first: \(ledger.examples.joined(separator: "; "))") }
-        if f.explained + f.unexplained != f.produced { problems.append("the ledger does not add up: \(f.explained) + \(f.unexplained) ≠ \(f.produced)") }
+        if f.explained + f.unexplained - f.invented != f.produced {
+            problems.append("the ledger does not add up: \(f.explained) explained + \(f.unexplained - f.invented) unexplained ≠ \(f.produced) produced")
+        }
         let lines = rig.linesOnDisk()
         let expectedLines = rig.emitted.values.reduce(0, +)
         if lines != expectedLines { problems.append("\(expectedLines) events emitted but \(lines) lines on disk") }
@@ -119,7 +121,7 @@ struct Soak: ParsableCommand {
 
         print("")
         print("sensor time     \(String(format: "%.2f", sensorHours)) h in \(String(format: "%.0f", wall)) s of wall time")
-        print("samples         produced \(f.produced): classified \(f.classified), inside gaps \(f.inGaps), unfinished window before a gap \(f.beforeGap), unfinished window at the end \(f.atEnd), in the FIFO at the end \(f.inFIFOAtEnd); unexplained \(f.unexplained)")
+        print("samples         produced \(f.produced): classified \(f.classified), inside gaps \(f.inGaps), unfinished window before a gap \(f.beforeGap), unfinished window at the end \(f.atEnd), in the FIFO at the end \(f.inFIFOAtEnd); unexplained \(f.unexplained) (of which \(f.invented) delivered but never produced)")
         print("events          \(rig.emitted.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); \(lines) lines on disk")
         print("faults          \(plan.kindsInjected(rig.plan))")
         print("driver          \(st.gaps) gaps, \(st.retries) retries, \(st.reopens) reopens, \(st.fifoResets) FIFO resets")
@@ -130,7 +132,7 @@ struct Soak: ParsableCommand {
             let figures: [String: Any] = [
                 "hours": sensorHours, "wall_seconds": wall, "seed": seed, "chip": kind.name, "rate_hz": rate,
                 "fault_every_s": faultEvery, "produced": f.produced, "classified": f.classified, "inside_gaps": f.inGaps,
-                "before_gap": f.beforeGap, "at_end": f.atEnd, "in_fifo_at_end": f.inFIFOAtEnd, "unexplained": f.unexplained,
+                "before_gap": f.beforeGap, "at_end": f.atEnd, "in_fifo_at_end": f.inFIFOAtEnd, "unexplained": f.unexplained, "invented": f.invented,
                 "events": rig.emitted, "event_lines_on_disk": lines,
                 "faults": Dictionary(uniqueKeysWithValues: rig.plan.injected.map { ($0.key.rawValue, $0.value) }),
                 "rss_start_bytes": rig.rss.atStart ?? 0, "rss_after_first_hour_bytes": hour ?? 0, "rss_end_bytes": rig.rss.latest,

@@ -41,6 +41,9 @@ struct ChipSetup {
     /// Frames the FIFO holds.
     var fifoFrames: Int
     var gyroscope: Bool
+    /// FIFO frames per sample: 2 where accelerometer and gyroscope are separate records (LSM6 with
+    /// the gyroscope), else 1. Bounds the count a status read may plausibly report.
+    var framesPerSample = 1
 }
 
 /// The FIFO state read at the start of a poll.

@@ -50,11 +50,12 @@ enum LSM6DSFamily {
         } else {
             try link.writeByte(0x08, 0x01)
         }
-        let setup = ChipSetup(outputDataRate: actual, accelScale: gToMetersPerSecondSquared(mg / 1000.0),
+        var setup = ChipSetup(outputDataRate: actual, accelScale: gToMetersPerSecondSquared(mg / 1000.0),
                               gyroScale: settings.gyroscope ? Float(0.070 * 3.14159265358979 / 180.0) : 0,
                               frameBytes: dsox ? 7 : 6,
                               // DSOX: ~9 kB FIFO; its 10-bit count saturates at 1023 records.
                               fifoFrames: dsox ? 1023 : 1365, gyroscope: settings.gyroscope)
+        setup.framesPerSample = settings.gyroscope ? 2 : 1
         try resetFIFO(&link, chip: chip, setup, odr: odr)
         return setup
     }

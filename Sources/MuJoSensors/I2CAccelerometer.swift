@@ -256,8 +256,16 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             let status = try chipStatus(c, &l)
             let readTime = system.monotonicNanoseconds()
             // A count beyond the FIFO's capacity is a corrupt status read: treat it as an overflow.
-            // (+1: ADXL345 counts the sample held in its output registers too, up to 33.)
-            if status.overflow || status.frames > setup.fifoFrames + 1 {
+            // (+1: ADXL345 counts the sample held in its output registers too, up to 33.) So is a
+            // count beyond what the chip could have sampled since its FIFO was last emptied (10 %
+            // for its oscillator, 2 in flight): reading it would invent samples from an empty FIFO
+            // (found by the fault soak, with a glitching count register).
+            var plausible = setup.fifoFrames + 1
+            if let since = lastReadTime ?? accountedUntil, readTime >= since {
+                let samples = Int(Double(readTime - since) / Double(period) * 1.1) + 2
+                plausible = min(plausible, samples * setup.framesPerSample)
+            }
+            if status.overflow || status.frames > plausible {
                 try chipResetFIFO(c, &l)
                 statistics.fifoResets += 1
                 emitGap(.fifoOverflow, now: system.monotonicNanoseconds(), into: &events)

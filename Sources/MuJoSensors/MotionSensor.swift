@@ -62,12 +62,13 @@ public enum GapReason: Equatable {
 /// A span of time in which samples were lost.
 public struct SensorGap: Equatable {
     public var reason: GapReason
-    /// Timestamp of the last sample delivered before the gap (or the gap's detection time when
-    /// no sample had been delivered yet).
+    /// Timestamp of the last sample delivered before the gap; when none came since sampling
+    /// (re)started, the time it did — the previous gap's end, or the start. Consecutive gaps abut.
     public var startNanoseconds: Int64
     /// Time at which sampling resumed (the next delivered sample is at or after this time).
     public var endNanoseconds: Int64
-    /// Samples estimated lost: (end − start) / period − 1, rounded, never negative.
+    /// Samples estimated lost: (end − start) / period, rounded, less the sample at `start` when
+    /// there was one; never negative.
     public var estimatedLostSamples: Int
 
     public init(reason: GapReason, startNanoseconds: Int64, endNanoseconds: Int64, estimatedLostSamples: Int) {

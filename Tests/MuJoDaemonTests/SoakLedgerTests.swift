@@ -54,19 +54,24 @@ final class SoakLedgerTests: XCTestCase {
         chip.advance(to: ms(100))          // 10 samples in the FIFO, at 10…100 ms
         for _ in 0..<6 { chip.popHead() }  // the host reads 6 of them
         let ledger = SampleLedger(windowNanoseconds: ms(50), toleranceNanoseconds: 0)
-        // Only 5 of the 6 read samples reach the loop; 4 of those lie in a window, 1 in none.
-        for t in [10, 20, 30, 40, 90] as [Int64] {
+        // The loop gets 10…50 ms paired with the chip's reads, then 55 ms, which the chip never made
+        // (invented), and never the read at 60 ms. 10…40 ms lie in a window, 50 ms in none.
+        for t in [10, 20, 30, 40, 50, 55] as [Int64] {
             ledger.deliver(MotionSample(timestampNanoseconds: ms(t), acceleration: .zero))
         }
         ledger.record(window(10, 40))
-        ledger.record(window(150, 200))    // a later window: the sample at 90 ms is not at the end
+        ledger.record(window(150, 200))    // a later window: the sample at 50 ms is not at the end
         ledger.finish(chip)
         let f = ledger.figures
         XCTAssertEqual(f.produced, 10)
         XCTAssertEqual(f.classified, 4)
         XCTAssertEqual(f.inFIFOAtEnd, 4)
-        XCTAssertEqual(f.unexplained, 2, ledger.examples.joined(separator: "; "))
-        XCTAssertEqual(f.explained + f.unexplained, f.produced)
+        XCTAssertEqual(f.unexplained, 3, ledger.examples.joined(separator: "; "))
+        XCTAssertEqual(f.invented, 1)
+        XCTAssertEqual(ledger.examples.filter { $0.contains("in no window") }.count, 1)
+        XCTAssertEqual(ledger.examples.filter { $0.contains("matches none the chip produced") }.count, 1)
+        XCTAssertEqual(ledger.examples.filter { $0.contains("never delivered") }.count, 1)
+        XCTAssertEqual(f.explained + f.unexplained - f.invented, f.produced)
     }
 
     func testSamplesJustBeforeAGapOrAfterTheLastWindowAreExplained() {
