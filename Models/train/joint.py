@@ -222,6 +222,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--tiny", action="store_true", help="smoke test: few subjects, no validation")
+    ap.add_argument("--final", action="store_true",
+                    help="the final run of a setting chosen on validation: the validation subjects "
+                         "(WISDM_VAL, UTD-MHAD 6) are trained on too, so no validation figures")
     a = ap.parse_args(argv)
     if a.no_sim:
         a.no_pose = True
@@ -243,6 +246,8 @@ def main(argv=None):
 
     # ------------------------------------------------------------------ data
     w_train, w_val, val_subs = split_wisdm_train(D.load_wisdm())
+    if a.final:
+        w_train, w_val = w_train + w_val, []
     if a.tiny:
         keep = sorted({s.subject for s in w_train})[:3]
         w_train = [s for s in w_train if s.subject in keep]
@@ -252,7 +257,7 @@ def main(argv=None):
     wis = D.CropSampler(w_train, SPAN, step=1)
     seg = D.CropSampler(s_train, SPAN, label_offset=len(D.WISDM_LABELS))
     log(f"WISDM train subjects {len({s.subject for s in w_train})} (crops {len(wis)}); "
-        f"validation subjects {val_subs}; held out (never used) {sorted(D.WISDM_TEST_SUBJECTS)}")
+        f"validation subjects {val_subs}{' (trained on: --final)' if a.final else ''}; held out (never used) {sorted(D.WISDM_TEST_SUBJECTS)}")
     placements = [p for p in a.placements.split(",") if p]
     use_sim = not a.no_sim
     utd = None
@@ -260,12 +265,13 @@ def main(argv=None):
         utd = load_utd_arrays(SIM_PLACEMENTS)
     if use_sim:
         pidx = [SIM_PLACEMENTS.index(p) for p in placements]
-        tr = np.isin(utd["subject"], (1, 2) if a.tiny else UTD_TRAIN_SUBJECTS)
+        tr = np.isin(utd["subject"], (1, 2) if a.tiny else
+                     UTD_TRAIN_SUBJECTS + (UTD_VAL_SUBJECTS if a.final else ()))
         u_pose = torch.from_numpy(utd["pose"][tr])
         u_sim = torch.from_numpy(utd["sim"][tr][:, pidx])
         u_y = torch.from_numpy(utd["action"][tr] - 1).long()
         small = torch.tensor([p in SMALL_MOUNT for p in placements])
-        log(f"UTD-MHAD train subjects {UTD_TRAIN_SUBJECTS} ({int(tr.sum())} recordings), validation "
+        log(f"UTD-MHAD train subjects {sorted(set(utd['subject'][tr].tolist()))} ({int(tr.sum())} recordings), validation "
             f"{UTD_VAL_SUBJECTS}, held out {UTD_TEST_SUBJECTS}; simulated placements {placements}; "
             f"pose {'yes' if not a.no_pose else 'no'}")
 
@@ -373,7 +379,7 @@ def main(argv=None):
           "labels": names, "args": vars(a), "text_encoder": TEXT_ENCODER_NAME, "joint": True,
           "use_pose": model.use_pose, "expand_prompts": not a.no_expand,
           "sample_rate_hz": D.MODEL_RATE_HZ, "window": D.WINDOW, "hop": D.HOP,
-          "wisdm_val_subjects": val_subs, "utd_splits": {"train": UTD_TRAIN_SUBJECTS, "val": UTD_VAL_SUBJECTS,
+          "wisdm_val_subjects": val_subs, "final": a.final, "utd_splits": {"train": UTD_TRAIN_SUBJECTS, "val": UTD_VAL_SUBJECTS,
                                                         "test": UTD_TEST_SUBJECTS}}
     torch.save(ck, os.path.join(a.out, "checkpoint.pt"))
     from Models.export.__main__ import write_projection_from_checkpoint
@@ -382,7 +388,7 @@ def main(argv=None):
                                      os.path.basename(os.path.normpath(a.out)))
     log(f"training wall time {train_wall:.1f} s ({a.steps} steps, batch {a.batch}+{a.sim_batch if use_sim else 0}, "
         f"{a.threads} threads)")
-    if not a.tiny:
+    if not a.tiny and not a.final:
         res = validate(model, w_val, utd, v_names, v_emb, v_owner, log=log)
         with open(os.path.join(a.out, "validation.json"), "w") as f:
             json.dump(res, f, indent=1)
