@@ -3,12 +3,18 @@
     python3 -m Models.export all    --ckpt Models/checkpoints/default/checkpoint.pt --out-dir Models/default
     python3 -m Models.export onnx   --ckpt CKPT --out encoder.onnx
     python3 -m Models.export labels my-labels.txt [--projection Models/default/text_projection.npz] --out my-labels.json
+    python3 -m Models.export labels --label walking --label "vacuuming: a person vacuuming | hoovering the floor" --out l.json
     python3 -m Models.export calibration --out calibration.npy [--n 504]
 
 `labels` needs no checkpoint and no retraining: it runs the frozen MiniLM text tower once on
 the host and applies the committed projection (`text_projection.npz`, < 100 kB).
 Label file format, one label per line: `name: prompt | prompt | ...` (`#` comments; a bare
 `name` gets template prompts). Write full descriptive sentences: prompts matter.
+`--label` (repeatable) gives labels on the command line in the same grammar: a bare name, or
+`name: prompt | prompt`. `--expand` (default: what the projection's model was trained with, from
+`text_projection.npz` metadata) adds the bare name and `text.EXPAND_TEMPLATES` to every label's
+prompts, as multi-prompt training (`Models.train.joint`) did; the embedding is the L2-normalised mean
+over all prompts.
 """
 from __future__ import annotations
 
@@ -85,11 +91,19 @@ def input_spec(meta: dict) -> dict:
             "gravity": "included", "sign": "android", "normalization": None}
 
 
-def export_labels(label_path: str, projection_path: str, out_path: str) -> dict:
-    from Models.train.text import (TEXT_ENCODER_NAME, embed_labels, parse_label_file,
-                                   project_label_embeddings)
+def export_labels(label_path, projection_path: str, out_path: str, expand: bool | None = None) -> dict:
+    """`label_path`: a label file, or a list of label lines (`name` or `name: prompt | prompt`).
+    `expand` None: as the projection's metadata says (multi-prompt models), else forced."""
+    from Models.train.text import (TEXT_ENCODER_NAME, embed_labels, expand_prompts, parse_label_file,
+                                   parse_label_lines, project_label_embeddings)
     W, b, meta = load_projection(projection_path)
-    labels = parse_label_file(label_path)
+    labels = parse_label_lines(label_path) if isinstance(label_path, (list, tuple)) else parse_label_file(label_path)
+    if not labels:
+        raise ValueError("no labels given")
+    if expand is None:
+        expand = bool(meta.get("expand_prompts", False))
+    if expand:
+        labels = [(n, expand_prompts(n, p)) for n, p in labels]
     pe, owner = embed_labels(labels)
     L = project_label_embeddings(W, b, pe, owner)
     doc = {"format": LABELS_FORMAT,
@@ -125,6 +139,7 @@ def write_projection_from_checkpoint(ckpt_path: str, out_path: str, name: str):
     ck = torch.load(ckpt_path, map_location="cpu", weights_only=False)
     sd = ck["state_dict"]
     meta = {"name": name, "sample_rate_hz": ck["sample_rate_hz"], "window": ck["window"], "hop": ck["hop"],
+            "expand_prompts": bool(ck.get("expand_prompts", False)),
             "text_dim": int(sd["text_proj.lin.weight"].shape[1]), "dim": int(sd["text_proj.lin.weight"].shape[0])}
     np.savez(out_path, W=sd["text_proj.lin.weight"].numpy().astype(np.float32),
              b=sd["text_proj.lin.bias"].numpy().astype(np.float32), meta=np.array(json.dumps(meta)))
@@ -168,8 +183,12 @@ def main(argv=None):
     p.add_argument("--ckpt", default=os.path.join(DEFAULT_DIR, "checkpoint.pt"))
     p.add_argument("--out", default="encoder.onnx")
     p = sub.add_parser("labels", help="label embeddings JSON for a label/prompt file (no retraining)")
-    p.add_argument("label_file")
+    p.add_argument("label_file", nargs="?", help="label file (or use --label)")
+    p.add_argument("--label", action="append", default=[],
+                   help='a label on the command line: "name" or "name: prompt | prompt" (repeatable)')
     p.add_argument("--projection", default=os.path.join(DEFAULT_DIR, "text_projection.npz"))
+    p.add_argument("--expand", choices=("auto", "yes", "no"), default="auto",
+                   help="add the bare name + templates to each label's prompts (auto: as the model was trained)")
     p.add_argument("--out", default=None)
     p = sub.add_parser("calibration", help="calibration windows .npy from WISDM training subjects")
     p.add_argument("--out", default="calibration.npy")
@@ -181,8 +200,16 @@ def main(argv=None):
     elif a.cmd == "onnx":
         print(json.dumps(export_onnx(a.ckpt, a.out), indent=1))
     elif a.cmd == "labels":
-        out = a.out or os.path.splitext(os.path.basename(a.label_file))[0] + ".json"
-        doc = export_labels(a.label_file, a.projection, out)
+        if not a.label_file and not a.label:
+            ap.error("labels: give a label file or --label")
+        src = a.label_file if a.label_file and not a.label else None
+        if src is None:
+            src = list(a.label)
+            if a.label_file:
+                with open(a.label_file, encoding="utf-8") as f:
+                    src = f.readlines() + src
+        out = a.out or (os.path.splitext(os.path.basename(a.label_file))[0] + ".json" if a.label_file else "labels.json")
+        doc = export_labels(src, a.projection, out, expand=None if a.expand == "auto" else a.expand == "yes")
         print(f"wrote {out}: {len(doc['labels'])} labels, dim {doc['dim']}")
     elif a.cmd == "calibration":
         cal = export_calibration(a.out, a.per_class)

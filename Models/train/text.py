@@ -14,25 +14,38 @@ TEXT_DIM = 384
 LABELS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "labels")
 
 DEFAULT_TEMPLATES = ["a person {}", "someone is {}", "a person doing the activity: {}"]
+# Multi-prompt training/export (issue 13): every label's own prompts plus its bare name and these.
+EXPAND_TEMPLATES = ["{}", "a person doing the activity: {}", "the activity of {}", "someone is {}"]
+
+
+def expand_prompts(name: str, prompts: list[str]) -> list[str]:
+    """A label's prompts + its bare name + `EXPAND_TEMPLATES` (duplicates dropped, order kept)."""
+    return list(dict.fromkeys(list(prompts) + [t.format(name) for t in EXPAND_TEMPLATES]))
+
+
+def parse_label_lines(lines) -> list[tuple[str, list[str]]]:
+    """The label-file grammar on a list of strings (e.g. from the command line)."""
+    out = []
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if ":" in line:
+            name, rest = line.split(":", 1)
+            prompts = [p.strip() for p in rest.split("|") if p.strip()]
+        else:
+            name, prompts = line, []
+        name = name.strip()
+        if not prompts:
+            prompts = [t.format(name) for t in DEFAULT_TEMPLATES]
+        out.append((name, prompts))
+    return out
 
 
 def parse_label_file(path: str) -> list[tuple[str, list[str]]]:
     """`name: prompt | prompt | ...` per line; `#` comments; a bare `name` gets template prompts."""
-    out = []
     with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            if ":" in line:
-                name, rest = line.split(":", 1)
-                prompts = [p.strip() for p in rest.split("|") if p.strip()]
-            else:
-                name, prompts = line, []
-            name = name.strip()
-            if not prompts:
-                prompts = [t.format(name) for t in DEFAULT_TEMPLATES]
-            out.append((name, prompts))
+        out = parse_label_lines(f.readlines())
     if not out:
         raise ValueError(f"no labels in {path}")
     return out
