@@ -260,12 +260,17 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             // count beyond what the chip could have sampled since its FIFO was last emptied (10 %
             // for its oscillator, 2 in flight): reading it would invent samples from an empty FIFO
             // (found by the fault soak, with a glitching count register).
-            var plausible = setup.fifoFrames + 1
+            // Fewer than the chip must have sampled since the last read (10 % slower, 2 at the edges)
+            // is one too, a count stuck low: the FIFO would overflow behind it with no flag to say so.
+            // (A count of 0 is left to the stall check below; after a start or reset the chip's own
+            // start-up time makes the lower bound unknown.)
+            var plausible = setup.fifoFrames + 1, least = 0
             if let since = lastReadTime ?? accountedUntil, readTime >= since {
-                let samples = Int(Double(readTime - since) / Double(period) * 1.1) + 2
-                plausible = min(plausible, samples * setup.framesPerSample)
+                let elapsed = Double(readTime - since) / Double(period)
+                plausible = min(plausible, (Int(elapsed * 1.1) + 2) * setup.framesPerSample)
+                if lastReadTime != nil { least = max(0, Int(elapsed * 0.9) - 2) * setup.framesPerSample }
             }
-            if status.overflow || status.frames > plausible {
+            if status.overflow || status.frames > plausible || (status.frames > 0 && status.frames < least) {
                 try chipResetFIFO(c, &l)
                 statistics.fifoResets += 1
                 emitGap(.fifoOverflow, now: system.monotonicNanoseconds(), into: &events)
