@@ -6,6 +6,7 @@
 #   the board builds for aarch64 and armv7 under qemu-user, the .deb and its install into an
 #   arm64 Debian root (as root; cross/ci.sh),
 #   the sensor code against a real Linux kernel under qemu (as root),
+#   the fault soak (24 h of sensor time on an emulated clock, two chips),
 #   and the Swift test suites (last, so their summary closes the log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +38,11 @@ fi
 step "allocation and memory checks in an optimized build (invoke and the device loop allocate nothing; a 10-million-line CSV streams through mujod under 16 MB)"
 swift build -c release --build-tests -Xswiftc -enable-testing
 swift test -c release --skip-build --disable-swift-testing --filter 'testInvokeAllocatesNothing|testSteadyStateAllocatesNothing|testSessionSteadyStateAllocatesNothing|testStreamedTenMillionLineCSVStaysUnder16MB'
+
+step "fault soak: mujod's driver and loop for 24 h of sensor time against an emulated LIS3DH and MPU-6050, a random fault every 30 s, every sample accounted for (mujo-soak)"
+swift build -c release --product mujo-soak
+.build/release/mujo-soak --hours 24 --seed 1 --chip lis3dh
+.build/release/mujo-soak --hours 24 --seed 2 --chip mpu6050
 
 step "Swift tests"
 swift build --build-tests
