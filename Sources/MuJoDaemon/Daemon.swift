@@ -103,10 +103,12 @@ public enum Daemon {
     }
 
     /// The exit status for a sensor failure: unreadable or malformed recordings are input and
-    /// data errors, everything about a device is "unavailable" (restart with back-off).
+    /// data errors, a path that is no I²C adapter is a usage error, everything else about a device
+    /// is "unavailable" (restart with back-off).
     static func status(of error: SensorError) -> ExitStatus {
         switch error {
         case .csv: return .dataError
+        case .notAnI2CAdapter: return .usage   // a wrong --sensor/--i2c path: restarting cannot help
         case .cannotOpen(let path, _): return path.hasBytePrefix("/dev/") || path.hasBytePrefix("/sys/") ? .unavailable : .noInput
         default: return .unavailable
         }
