@@ -42,6 +42,7 @@ public enum Daemon {
     public static func run<Output: SessionOutput>(_ options: DaemonOptions, system: LinuxSystemCalls, output: inout Output,
                                                  limitNanoseconds: Int64 = .max,
                                                  onHangup: () throws(DaemonFailure) -> Void = { () throws(DaemonFailure) in }) throws(DaemonFailure) -> ExitStatus {
+        if !options.allowWritableModel { try ModelPermissions.check(options.model) }
         let model: ModelDescription
         do { model = try ModelLoader.load(options.model, system: system) } catch {
             if case .cannotRead = error { throw DaemonFailure(error.description, .noInput) }

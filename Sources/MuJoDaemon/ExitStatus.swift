@@ -16,6 +16,9 @@ public enum ExitStatus: Int32 {
     case unavailable = 69
     /// The event output cannot be opened or written (EX_IOERR).
     case ioError = 74
+    /// The model file, or its directory, is writable by any user: refused (EX_NOPERM;
+    /// ModelPermissions.swift, --allow-writable-model).
+    case noPermission = 77
 }
 
 /// A failure that ends mujod: what to tell the user, and the exit status.

@@ -89,6 +89,7 @@ public struct RunCommand: ParsableCommand {
         setvbuf(stdout, nil, _IOLBF, 0)
         var options = DaemonOptions()
         options.model = model
+        options.allowWritableModel = true   // interactive, the user's own files; mujod the service checks (docs/threat-model.md)
         options.rateHz = rate
         (options.smooth, options.hold, options.minScore, options.minMargin) = (smooth, hold, minScore, minMargin)
         options.statsEvery = 0
