@@ -6,6 +6,8 @@
 #   the board builds for aarch64 and armv7 under qemu-user, the .deb and its install into an
 #   arm64 Debian root (as root; cross/ci.sh),
 #   the sensor code against a real Linux kernel under qemu (as root),
+#   the fuzz targets (regressions replayed, then MUJO_FUZZ_SECONDS each, default 30; Fuzz/README.md),
+#   the board modules' tests under AddressSanitizer,
 #   and the Swift test suites (last, so their summary closes the log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,17 @@ fi
 step "allocation and memory checks in an optimized build (invoke and the device loop allocate nothing; a 10-million-line CSV streams through mujod under 16 MB)"
 swift build -c release --build-tests -Xswiftc -enable-testing
 swift test -c release --skip-build --disable-swift-testing --filter 'testInvokeAllocatesNothing|testSteadyStateAllocatesNothing|testSessionSteadyStateAllocatesNothing|testStreamedTenMillionLineCSVStaysUnder16MB'
+
+step "fuzzing: committed regression inputs, then each libFuzzer target for ${MUJO_FUZZ_SECONDS:-30} s (Fuzz/README.md)"
+Fuzz/run all "${MUJO_FUZZ_SECONDS:-30}"
+
+# The board modules' suites (model reader, kernels, interpreter, sensors, device loop, fuzz regressions)
+# and mujod's option parser and processes, ~3 min of tests. Not under ASan: the malloc-count tests (the
+# counter is compiled out under ASan: CMallocCounter) and the RSS bounds (ASan's shadow memory).
+step "AddressSanitizer: the board modules' tests and mujod as a process"
+swift build --sanitize=address --build-tests --scratch-path .build-asan
+ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no swift test --sanitize=address --scratch-path .build-asan --skip-build --disable-swift-testing \
+  --filter 'MuJoCoreTests|MuJoSensorsTests|MuJoDeviceTests|DaemonOptionsTests|MujodProcessTests' --skip 'AllocatesNothing|StaysUnder16MB'
 
 step "Swift tests"
 swift build --build-tests
