@@ -27,6 +27,9 @@
 //   CMallocCounter  malloc interposer that counts allocations made on one thread.
 import PackageDescription
 
+/// The C targets compile warning-free (issue 12); cross/build passes the same flags to the board's clang.
+let strictC: [CSetting] = [.unsafeFlags(["-Wall", "-Wextra", "-Werror"])]
+
 let package = Package(
     name: "MuJoEdge",
     products: [
@@ -45,7 +48,7 @@ let package = Package(
     ],
     targets: [
         // ---- on the board ----
-        .target(name: "CMuJoSystem", linkerSettings: [.linkedLibrary("i2c"), .linkedLibrary("m")]),
+        .target(name: "CMuJoSystem", cSettings: strictC, linkerSettings: [.linkedLibrary("i2c"), .linkedLibrary("m")]),
         .target(name: "MuJoSystem", dependencies: ["CMuJoSystem"]),
         .target(name: "MuJoCore", dependencies: ["MuJoSystem", "CMuJoSystem"]),
         .target(name: "MuJoSensors", dependencies: ["MuJoSystem", "CMuJoSystem"]),
@@ -55,7 +58,7 @@ let package = Package(
         .executableTarget(name: "MuJoSelfTest", dependencies: ["MuJoCore", "MuJoSystem", "MuJoSensors", "MuJoDevice"]),
 
         // ---- host only ----
-        .target(name: "CMuJoBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "CMuJoBLAS", cSettings: strictC, linkerSettings: [.linkedLibrary("openblas")]),
         .target(name: "MuJoHostCore", dependencies: ["MuJoCore", "CMuJoBLAS"]),
         .target(
             name: "MuJoONNX",
@@ -87,7 +90,7 @@ let package = Package(
         ),
 
         // ---- tests ----
-        .target(name: "CMallocCounter"),
+        .target(name: "CMallocCounter", cSettings: strictC),
         .testTarget(
             name: "MuJoCoreTests",
             dependencies: ["MuJoCore", "MuJoHostCore", "CMallocCounter"],

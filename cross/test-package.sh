@@ -65,7 +65,7 @@ done
 unit="$tmp/root/lib/systemd/system/mujod.service"
 for line in "User=mujo" "SupplementaryGroups=i2c" "DeviceAllow=char-i2c rw" "DeviceAllow=char-iio rw" "DevicePolicy=closed" \
     "NoNewPrivileges=yes" "ProtectSystem=strict" "ProtectHome=yes" "PrivateTmp=yes" "PrivateNetwork=yes" \
-    "RestrictAddressFamilies=AF_UNIX" "Restart=on-failure" "RestartPreventExitStatus=64 65 66" "StandardOutput=journal" \
+    "RestrictAddressFamilies=AF_UNIX" "Restart=on-failure" "RestartPreventExitStatus=64 65 66 77" "StandardOutput=journal" \
     "ExecStart=/usr/bin/mujod --config /etc/mujo/mujod.conf"; do
   check "unit has $line" grep -qxF "$line" "$unit"
 done

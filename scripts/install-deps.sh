@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 retry() { local i; for i in 1 2 3 4 5; do "$@" && return 0; echo "retrying ($i): $*" >&2; sleep $((i * 5)); done; return 1; }
 
-APT_PACKAGES=(libi2c-dev libopenblas-dev i2c-tools xz-utils)
+APT_PACKAGES=(libi2c-dev libopenblas-dev i2c-tools xz-utils strace)   # strace: MujodSecurityTests watch mujod's socket calls
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

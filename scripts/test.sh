@@ -7,6 +7,8 @@
 #   arm64 Debian root (as root; cross/ci.sh),
 #   the sensor code against a real Linux kernel under qemu (as root),
 #   the fault soak (24 h of sensor time on an emulated clock, two chips),
+#   the fuzz targets (regressions replayed, then MUJO_FUZZ_SECONDS each, default 30; Fuzz/README.md),
+#   the board modules' tests under AddressSanitizer,
 #   and the Swift test suites (last, so their summary closes the log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +45,16 @@ step "fault soak: mujod's driver and loop for 24 h of sensor time against an emu
 swift build -c release --product mujo-soak
 .build/release/mujo-soak --hours 24 --seed 1 --chip lis3dh
 .build/release/mujo-soak --hours 24 --seed 2 --chip mpu6050
+step "fuzzing: committed regression inputs, then each libFuzzer target for ${MUJO_FUZZ_SECONDS:-30} s (Fuzz/README.md)"
+Fuzz/run all "${MUJO_FUZZ_SECONDS:-30}"
+
+# The board modules' suites (model reader, kernels, interpreter, sensors, device loop, fuzz regressions)
+# and mujod's option parser and processes, ~3 min of tests. Not under ASan: the malloc-count tests (the
+# counter is compiled out under ASan: CMallocCounter) and the RSS bounds (ASan's shadow memory).
+step "AddressSanitizer: the board modules' tests and mujod as a process"
+swift build --sanitize=address --build-tests --scratch-path .build-asan
+ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no swift test --sanitize=address --scratch-path .build-asan --skip-build --disable-swift-testing \
+  --filter 'MuJoCoreTests|MuJoSensorsTests|MuJoDeviceTests|DaemonOptionsTests|MujodProcessTests' --skip 'AllocatesNothing|StaysUnder16MB'
 
 step "Swift tests"
 swift build --build-tests

@@ -42,6 +42,7 @@ public enum Daemon {
     public static func run<Output: SessionOutput>(_ options: DaemonOptions, system: LinuxSystemCalls, output: inout Output,
                                                  limitNanoseconds: Int64 = .max,
                                                  onHangup: () throws(DaemonFailure) -> Void = { () throws(DaemonFailure) in }) throws(DaemonFailure) -> ExitStatus {
+        if !options.allowWritableModel { try ModelPermissions.check(options.model) }
         let model: ModelDescription
         do { model = try ModelLoader.load(options.model, system: system) } catch {
             if case .cannotRead = error { throw DaemonFailure(ErrorText(error.description), .noInput) }
@@ -103,10 +104,12 @@ public enum Daemon {
     }
 
     /// The exit status for a sensor failure: unreadable or malformed recordings are input and
-    /// data errors, everything about a device is "unavailable" (restart with back-off).
+    /// data errors, a path that is no I²C adapter is a usage error, everything else about a device
+    /// is "unavailable" (restart with back-off).
     static func status(of error: SensorError) -> ExitStatus {
         switch error {
         case .csv: return .dataError
+        case .notAnI2CAdapter: return .usage   // a wrong --sensor/--i2c path: restarting cannot help
         case .cannotOpen(let path, _): return path.hasBytePrefix("/dev/") || path.hasBytePrefix("/sys/") ? .unavailable : .noInput
         default: return .unavailable
         }

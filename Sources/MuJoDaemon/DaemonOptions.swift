@@ -48,6 +48,8 @@ public struct DaemonOptions: Equatable {
     public var verbose = false
     /// Add the int8 embedding bytes (hex) to each `window` event (cross-machine comparisons).
     public var embeddings = false
+    /// Load a model even when others may write it or its directory (development; ModelPermissions.swift).
+    public var allowWritableModel = false
     public var configFile: String? = nil
 
     public init() {}
@@ -63,16 +65,17 @@ public enum DaemonOptionsParser {
     usage: mujod --model PATH --sensor auto|i2c:/dev/i2c-N[@0xAA][:chip]|iio:NAME|csv:FILE|csv:-
                  [--events -|FILE|unix:PATH] [--config FILE] [--rate HZ] [--smooth N] [--hold N]
                  [--min-score X] [--min-margin X] [--stats-every S] [--realtime] [--time-unit s|ms|us|ns]
-                 [--verbose] [--embeddings]
+                 [--verbose] [--embeddings] [--allow-writable-model]
       csv:FILE replays a recording (t, ax, ay, az[, gx, gy, gz]), streamed; csv:- reads it from standard input.
       --time-unit: the unit of its t column when the header does not name one (t[ms], time_ns, ...; default s);
       a recording whose median step is outside 0.5 Hz ... 10 kHz is refused with the unit it looks like.
-      Every flag is also a config-file key: `time-unit = ms`.
+      A model that any user may write, or that sits in a directory any user may write, is refused (exit 77)
+      unless --allow-writable-model. Every flag is also a config-file key: `time-unit = ms`.
     """
 
     /// The flags that take a value and those that do not (also the config file's keys).
     static let valued = ["model", "sensor", "events", "config", "rate", "smooth", "hold", "min-score", "min-margin", "stats-every", "time-unit"]
-    static let switches = ["realtime", "verbose", "embeddings"]
+    static let switches = ["realtime", "verbose", "embeddings", "allow-writable-model"]
 
     /// Parses `arguments` (without the program name). A `--config FILE` is read with `readConfig`
     /// first; flags then override its lines.
@@ -171,6 +174,7 @@ public enum DaemonOptionsParser {
             o.timeUnit = unit
         case "verbose": o.verbose = try boolean(value, origin)
         case "embeddings": o.embeddings = try boolean(value, origin)
+        case "allow-writable-model": o.allowWritableModel = try boolean(value, origin)
         default: throw UsageError("\(origin): unknown setting")
         }
     }

@@ -34,6 +34,9 @@ public struct LabelsFile {
         let dim = try field(doc, "dim", "dim", NSNumber.self).intValue
         guard dim >= 1 else { throw fail("\"dim\" is \(dim); it must be at least 1") }
         let items = try field(doc, "labels", "labels", [Any].self)
+        guard items.count <= maxLabels else {   // before building them: the count alone is refused
+            throw fail("\(items.count) labels; a model file holds at most \(maxLabels), remove some")
+        }
         var labels: [Label] = []
         for (i, item) in items.enumerated() {
             guard let l = item as? [String: Any] else { throw fail("labels[\(i)] is not an object") }
@@ -50,6 +53,7 @@ public struct LabelsFile {
             }
             labels.append(Label(name: name, prompts: prompts.filter { !$0.isEmpty }, embedding: emb, threshold: threshold))
         }
+        try check(labels, file: file)   // LabelsFileChecks.swift
         var spec: InputSpec? = nil
         if let s = doc["input_spec"], !(s is NSNull) {
             guard let d = s as? [String: Any] else { throw fail("\"input_spec\" must be an object") }

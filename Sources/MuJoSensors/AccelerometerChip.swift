@@ -141,6 +141,7 @@ public func probeI2CBus<S: SystemCalls>(
     var results: [ProbeResult] = []
     for address in addresses {
         do { try system.i2cSetAddress(fd, address, force: false) } catch {
+            if error == .notATerminal { throw .notAnI2CAdapter(path: bus) }
             if error == .busy {
                 var owner = kernelDeviceName(system, bus: bus, address: address, base: sysfsI2CBase)
                 if owner.isEmpty { owner = "kernel driver" }

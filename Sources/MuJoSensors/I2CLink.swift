@@ -79,6 +79,7 @@ struct I2CLink<S: SystemCalls> {
                                                    kernelDevice: kernelDeviceName(system, bus: bus, address: address, base: sysfsI2CBase)))
             }
             if isVanishedErrno(error) { throw .vanished(operation: "I2C_SLAVE", errno: error) }
+            if error == .notATerminal { throw .fatal(.notAnI2CAdapter(path: bus)) }
             throw .fatal(.io(operation: "ioctl(I2C_SLAVE, \(hex(address))) on \(bus)", errno: error))
         }
         var funcs: UInt64 = 0

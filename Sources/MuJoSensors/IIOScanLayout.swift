@@ -34,9 +34,14 @@ public struct IIOScanType: Equatable {
     public static func parse(_ text: String) -> IIOScanType? {
         let b = Array(text.utf8)
         var i = 0
+        // At most 4 digits: every valid field is ≤ 64 bits (a repeat count a few), and a longer
+        // run of digits from a rogue driver must not overflow Int (Fuzz/regressions/iio/).
         func number() -> Int? {
             var v = 0, n = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 { v = v * 10 + Int(b[i] - 48); i += 1; n += 1 }
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                if n == 4 { return nil }
+                v = v * 10 + Int(b[i] - 48); i += 1; n += 1
+            }
             return n > 0 ? v : nil
         }
         guard b.count >= 7 else { return nil }

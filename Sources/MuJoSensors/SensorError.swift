@@ -16,6 +16,8 @@ public enum SensorError: Error, Equatable {
     case wrongChip(bus: String, address: UInt8, register: UInt8, found: UInt8, expected: String)
     /// The adapter supports neither SMBus block reads nor plain I²C.
     case adapterTooLimited(bus: String, functionality: UInt64)
+    /// The path opened but is not an I²C adapter: `I2C_SLAVE` returned ENOTTY (e.g. /dev/null, a tty).
+    case notAnI2CAdapter(path: String)
     /// A bus transaction failed in a way retries cannot fix.
     case io(operation: String, errno: Errno)
     /// The device stayed away longer than the reopen window.
@@ -36,7 +38,15 @@ public enum SensorError: Error, Equatable {
         switch self {
         case .cannotOpen(let path, let e):
             var hint = "check the path exists and that you may read it"
-            if e == .permissionDenied { hint = "run as root or add the user to the i2c group (sudo usermod -aG i2c $USER)" }
+            if e == .permissionDenied {
+                if path.hasBytePrefix("/dev/i2c") {
+                    hint = "run as root or add the user to the i2c group (sudo usermod -aG i2c $USER)"
+                } else if path.hasBytePrefix("/dev/iio") || path.hasBytePrefix("/sys/") {
+                    hint = "run as root or let the user read the IIO device (a udev rule giving it to a group, docs/threat-model.md)"
+                } else {
+                    hint = "this user may not read it; check its permissions (ls -l " + path + ") and give read access, or run as its owner"
+                }
+            }
             if e == .noEntry && path.hasBytePrefix("/dev/i2c") {
                 hint = "enable I²C (raspi-config → Interface Options → I2C, or dtparam=i2c_arm=on) and run `modprobe i2c-dev`"
             }
@@ -52,6 +62,8 @@ public enum SensorError: Error, Equatable {
             return "device \(hex(address)) on \(bus) has \(hex(found)) in identity register \(hex(register)), expected \(expected); choose the right chip or address (mujo probe lists what answers)"
         case .adapterTooLimited(let bus, let funcs):
             return "I²C adapter \(bus) supports neither I2C_RDWR nor SMBus block reads (I2C_FUNCS \(hex(funcs))); use another bus or the IIO driver"
+        case .notAnI2CAdapter(let path):
+            return "\(path) is not an I²C adapter (ioctl I2C_SLAVE: ENOTTY (25)); give the bus's /dev/i2c-N node (ls /dev/i2c-*; mujo probe lists what answers)"
         case .io(let op, let e):
             return "\(op) failed: \(e.name); check the wiring and pull-ups, then retry"
         case .deviceVanished(let bus, let address, let seconds):

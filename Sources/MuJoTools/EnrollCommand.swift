@@ -56,6 +56,7 @@ public struct EnrollCommand: ParsableCommand {
     /// Does the work and returns the lines to print (tests call this).
     public func apply() throws -> [String] {
         try Enrollment.checkName(label)
+        try AtomicFile.checkWritable(output, option: "-o", example: "model.mujo")
         let description = try loadModel(model)
         let recognizer: Recognizer
         do { recognizer = try Recognizer(model: description) } catch { throw CommandFailure("\(model): \(error.description)") }
@@ -232,23 +233,9 @@ public enum Enrollment {
         return (m, replaced, stats)
     }
 
-    /// Serialises `model`, checks that the reader accepts the bytes, writes `path`.tmp and renames
-    /// it over `path`: a crash leaves the old file or the new one, never half of one.
+    /// Serialises `model`, checks that the reader accepts the bytes and writes it atomically
+    /// (AtomicFile.writeModel): a crash leaves the old file or the new one, never half of one.
     public static func write(_ model: ModelDescription, to path: String) throws {
-        let bytes: [UInt8]
-        do { bytes = try ModelWriter.serialize(model) } catch { throw CommandFailure("cannot write \(path): \(error.description)") }
-        do { _ = try ModelReader.parse(bytes) } catch {
-            throw CommandFailure("cannot write \(path): the model file would not load (\(error.description))")
-        }
-        let tmp = path + ".tmp"
-        do { try Data(bytes).write(to: URL(fileURLWithPath: tmp)) } catch {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw CommandFailure("cannot write \(tmp): \(error.localizedDescription); check the directory exists and is writable")
-        }
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw CommandFailure("cannot rename \(tmp) to \(path): \(reason)")
-        }
+        try AtomicFile.writeModel(model, to: path, option: "-o")
     }
 }

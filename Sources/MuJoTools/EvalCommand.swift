@@ -265,7 +265,8 @@ public struct EvalCommand: ParsableCommand {
 
     func readTargets(_ path: String, count: Int, names: [String]) throws -> [Int] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CommandFailure("cannot read targets file '\(path)'") }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        // Split on any line break: a Character "\r\n" is not equal to "\n", so a CRLF file split on "\n" is one line.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         let used = lines.last == "" ? Array(lines.dropLast()) : lines
         guard used.count == count else { throw CommandFailure("\(path): \(used.count) target lines for \(count) windows") }
         var index: [String: Int] = [:]

@@ -20,9 +20,15 @@ public struct InspectCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        print(try report())
+    }
+
+    /// The text `run` prints (tests call this).
+    public func report() throws -> String {
         let m = try loadModel(model)
-        print(InspectReport.render(m, fileBytes: (try? FileManager.default.attributesOfItem(atPath: model)[.size] as? Int) ?? 0,
-                                   path: model, listTensors: tensors))
+        let bytes = FileManager.default.contents(atPath: model) ?? Data()
+        return InspectReport.render(m, fileBytes: bytes.count, path: model, listTensors: tensors,
+                                    formatVersion: InspectReport.formatVersion(ofFile: [UInt8](bytes.prefix(8))))
     }
 }
 
@@ -43,12 +49,20 @@ public struct CommandFailure: Error, CustomStringConvertible {
 }
 
 public enum InspectReport {
-    public static func render(_ m: ModelDescription, fileBytes: Int, path: String, listTensors: Bool) -> String {
+    /// The format version the file's header states ("major.minor", bytes 4–7, little-endian), which
+    /// may be a newer minor version than this runtime writes (ModelFormat.versionMinor).
+    public static func formatVersion(ofFile header: [UInt8]) -> String {
+        guard header.count >= 8 else { return "?" }
+        let major = UInt16(header[4]) | UInt16(header[5]) << 8, minor = UInt16(header[6]) | UInt16(header[7]) << 8
+        return "\(major).\(minor)"
+    }
+
+    public static func render(_ m: ModelDescription, fileBytes: Int, path: String, listTensors: Bool, formatVersion: String) -> String {
         var out: [String] = []
         let interpreter = Interpreter(model: m)
         let totals = ModelStatistics.totals(m)
         let int8 = m.tensors.contains { $0.dataType == .int8 && !$0.isConstant }
-        out.append("model      \(path) (\(fileBytes) bytes, format \(ModelFormat.versionMajor).\(ModelFormat.versionMinor), \(int8 ? "int8" : "float32"))")
+        out.append("model      \(path) (\(fileBytes) bytes, format \(formatVersion), \(int8 ? "int8" : "float32"))")
         out.append("parameters \(totals.parameters)")
         out.append("MACs       \(totals.macs) per window")
         out.append("arena      \(interpreter.arenaBytes) bytes (activations, planned by lifetime)")

@@ -1,5 +1,7 @@
 // HOST ONLY. `mujo labels MODEL [--set LABELS.json] [-o OUT]`: prints a model file's label table,
-// or replaces it with the labels of a mujo-labels/1 JSON file without re-quantising.
+// or replaces it with the labels of a mujo-labels/1 JSON file without re-quantising. The new table
+// is checked as the board's reader would (names, count, dimension, finite values, thresholds) and
+// the model is written atomically (AtomicFile.swift), also in place: never half a model.
 import ArgumentParser
 import Foundation
 import MuJoCore
@@ -43,15 +45,14 @@ public struct LabelsCommand: ParsableCommand {
             }
             return lines
         }
-        let file = try LabelsFile.load(path)
+        let file = try LabelsFile.load(path)   // LabelsFileChecks.swift: what the model file may carry
         guard file.labels.dimension == dim else {
             throw ImportError("\(path): \"dim\" is \(file.labels.dimension) but \(model) outputs \(dim)-dimensional embeddings")
         }
-        m.labels = file.labels
-        let bytes: [UInt8]
-        do { bytes = try ModelWriter.serialize(m) } catch { throw ImportError("\(path): \(error)") }
         let out = output ?? model
-        try Data(bytes).write(to: URL(fileURLWithPath: out))
+        try AtomicFile.checkWritable(out, option: output == nil ? "MODEL" : "-o", example: "model.mujo")
+        m.labels = file.labels
+        try AtomicFile.writeModel(m, to: out, option: output == nil ? "MODEL" : "-o")
         return ["wrote \(out): \(file.labels.labels.count) labels (\(file.labels.labels.map(\.name).joined(separator: ", ")))"]
     }
 }

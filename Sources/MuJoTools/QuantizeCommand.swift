@@ -95,6 +95,10 @@ public struct QuantizeCommand: ParsableCommand {
 
     /// Everything but the exit status, so tests can call it. Returns the failed bounds.
     public func quantize(log: (String) -> Void) throws -> (model: ModelDescription, report: FidelityReport, failures: [String]) {
+        // Before the long work: every output must be writable (AtomicFile.swift).
+        try AtomicFile.checkWritable(output, option: "-o", example: "model.mujo")
+        if let floatModel { try AtomicFile.checkWritable(floatModel, option: "--float-model", example: "float.mujo") }
+        if let report { try AtomicFile.checkWritable(report, option: "--report", example: "report.json") }
         let labelsFile = try LabelsFile.load(labels)
         var spec = labelsFile.inputSpec ?? InputSpec(sampleRateHz: 0, window: 1, hop: 1, channels: [])
         if let r = sampleRate { spec.sampleRateHz = r }
@@ -158,13 +162,11 @@ public struct QuantizeCommand: ParsableCommand {
             log(String(format: "  accuracy on %@: float %.2f %%, int8 %.2f %%", vl as NSString, 100 * measured.float, 100 * measured.int8))
         }
 
-        let bytes = try ModelWriter.serialize(int8)
-        try Data(bytes).write(to: URL(fileURLWithPath: output))
-        log("wrote \(output) (\(bytes.count) bytes, int8)")
+        let written = try AtomicFile.writeModel(int8, to: output, option: "-o")
+        log("wrote \(output) (\(written) bytes, int8)")
         if let fm = floatModel {
-            let fb = try ModelWriter.serialize(model)
-            try Data(fb).write(to: URL(fileURLWithPath: fm))
-            log("wrote \(fm) (\(fb.count) bytes, float32)")
+            let fb = try AtomicFile.writeModel(model, to: fm, option: "--float-model")
+            log("wrote \(fm) (\(fb) bytes, float32)")
         }
 
         var failures: [String] = []
@@ -186,7 +188,7 @@ public struct QuantizeCommand: ParsableCommand {
             doc["passed"] = failures.isEmpty
             doc["failures"] = failures
             let json = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
-            try json.write(to: URL(fileURLWithPath: path))
+            try AtomicFile.write([UInt8](json), to: path, option: "--report")
             log("wrote \(path)")
         }
         return (int8, fidelity, failures)

@@ -16,7 +16,9 @@ public struct RunCommand: ParsableCommand {
         IIO device), or --csv FILE (columns t, ax, ay, az[, gx, gy, gz], streamed; --csv - reads standard input). \
         Units come from the header (t[ms], ax[g], gx[deg/s], ...); --time-unit s|ms|us|ns gives the time unit \
         of a header-less file (default s), and a median step outside 0.5 Hz ... 10 kHz is refused. \
-        The same loop as mujod, the program that runs on the board; --json writes its events (docs/events.md).
+        The same loop as mujod, the program that runs on the board; --json writes its events (docs/events.md). \
+        Exit status, in both modes as mujod's: 0 done, 64 bad flag or not an I²C adapter, 65 invalid model or \
+        recording, 66 model or recording unreadable, 69 sensor absent or gone, 74 output error.
         """
     )
 
@@ -87,6 +89,7 @@ public struct RunCommand: ParsableCommand {
         setvbuf(stdout, nil, _IOLBF, 0)
         var options = DaemonOptions()
         options.model = model
+        options.allowWritableModel = true   // interactive, the user's own files; mujod the service checks (docs/threat-model.md)
         options.rateHz = rate
         (options.smooth, options.hold, options.minScore, options.minMargin) = (smooth, hold, minScore, minMargin)
         options.statsEvery = 0
@@ -105,7 +108,9 @@ public struct RunCommand: ParsableCommand {
                 status = try Daemon.run(options, system: LinuxSystemCalls(), output: &table, limitNanoseconds: limit)
             }
         } catch {
-            throw CommandFailure(error.message)
+            // mujod's status (MuJoDaemon/ExitStatus.swift), the same in both modes, not ArgumentParser's 1.
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode(error.status.rawValue)
         }
         if status != .ok { throw ExitCode(status.rawValue) }
     }

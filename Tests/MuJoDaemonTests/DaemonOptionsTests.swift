@@ -66,9 +66,15 @@ final class DaemonOptionsTests: XCTestCase {
         XCTAssertEqual(refusal(["--verbose=maybe"]), "--verbose 'maybe': expected true or false")
     }
 
+    func testAllowWritableModelIsASwitchAndAConfigKey() throws {
+        XCTAssertFalse(try DaemonOptionsParser.parse([], readConfig: { _ in nil }).allowWritableModel)
+        XCTAssertTrue(try DaemonOptionsParser.parse(["--allow-writable-model"], readConfig: { _ in nil }).allowWritableModel)
+        XCTAssertTrue(try DaemonOptionsParser.parse(["--config", "d.conf"], readConfig: { _ in "allow-writable-model = true\n" }).allowWritableModel)
+    }
+
     func testBadConfigLinesNameFileAndLine() {
         XCTAssertEqual(refusal(["--config", "c.conf"], config: "model = m\nsmoth = 3\n"),
-                       "c.conf:2: unknown setting 'smoth'; allowed: model, sensor, events, rate, smooth, hold, min-score, min-margin, stats-every, time-unit, realtime, verbose, embeddings")
+                       "c.conf:2: unknown setting 'smoth'; allowed: model, sensor, events, rate, smooth, hold, min-score, min-margin, stats-every, time-unit, realtime, verbose, embeddings, allow-writable-model")
         XCTAssertEqual(refusal(["--config", "c.conf"], config: "just words\n"), "c.conf:1: 'just words' is not `key = value`")
         XCTAssertEqual(refusal(["--config", "c.conf"], config: "\n\nrate = fast\n"), "c.conf:3: rate 'fast': expected an output data rate in Hz from 1 to 1000, e.g. 100")
         XCTAssertEqual(refusal(["--config", "missing.conf"], config: nil), "--config missing.conf: cannot read the file; check the path and its permissions")

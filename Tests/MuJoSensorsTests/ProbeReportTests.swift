@@ -18,6 +18,9 @@ final class ProbeReportTests: XCTestCase {
         _ = try? FileManager.default.createDirectory(atPath: i2cBase + "/1-0068", withIntermediateDirectories: true)
         try "mpu6050\n".write(toFile: i2cBase + "/1-0068/name", atomically: false, encoding: .utf8)
         let lines = probeReport(sys, buses: ["/dev/i2c-1", "/dev/i2c-7"], iioSysfsBase: tree.sysfsBase, devBase: tree.devBase, i2cSysfsBase: i2cBase)
+        // Usable: the kernel-owned 0x68, the ADXL345, the LIS3DH and the IIO device (not the bus that did not open).
+        XCTAssertEqual(probeFindings(sys, buses: ["/dev/i2c-1", "/dev/i2c-7"], iioSysfsBase: tree.sysfsBase, devBase: tree.devBase,
+                                     i2cSysfsBase: i2cBase).usableSensors, 4)
         XCTAssertEqual(lines, [
             "/dev/i2c-1 0x68 owned by kernel driver mpu6050: read it through IIO (--iio mpu6050)",
             "/dev/i2c-1 0x53 id 0xe5 ADXL345 driver: I2CAccelerometer (FIFO burst)",

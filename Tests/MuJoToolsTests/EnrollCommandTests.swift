@@ -92,7 +92,7 @@ final class EnrollCommandTests: XCTestCase {
 
         let lines = try EnrollCommand.parse([defaultModel, "--label", name, "--from", enrollCSV, "-o", out]).apply()
         XCTAssertTrue(lines[0].hasPrefix("added label '\(name)' from 16 windows"), lines.joined(separator: "\n"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".tmp"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent).filter { $0.hasPrefix(".\((out as NSString).lastPathComponent).tmp") }, [])
 
         let after = try Recognizer(model: try loadModel(out))
         let newIndex = try XCTUnwrap(after.model.labels.labels.firstIndex { $0.name == name })
@@ -145,7 +145,7 @@ final class EnrollCommandTests: XCTestCase {
         defer { for p in [csv, out] { try? FileManager.default.removeItem(atPath: p) } }
         let lines = try EnrollCommand.parse([defaultModel, "--label", "walking", "--from", csv, "--start", "2", "--end", "17", "-o", out]).apply()
         XCTAssertTrue(lines[0].hasPrefix("replaced label 'walking' from 4 windows of \((csv as NSString).lastPathComponent) (2.00–17.00 s)"), lines.joined(separator: "\n"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out + ".tmp"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: (out as NSString).deletingLastPathComponent).filter { $0.hasPrefix(".\((out as NSString).lastPathComponent).tmp") }, [])
         let m = try loadModel(out)
         XCTAssertEqual(m.labels.labels.count, 18)
         let walking = try XCTUnwrap(m.labels.labels.first { $0.name == "walking" })
@@ -156,8 +156,8 @@ final class EnrollCommandTests: XCTestCase {
         XCTAssertEqual(w.filter { $0.best == m.labels.labels.firstIndex(of: walking) }.count, w.count)
         // A directory that does not exist: a clear error and no file left behind.
         let bad = temporaryPath("no-such-dir/out.mujo")
-        XCTAssertTrue(failure { try Enrollment.write(m, to: bad) }.hasPrefix("cannot write \(bad).tmp"))
-        XCTAssertFalse(FileManager.default.fileExists(atPath: bad + ".tmp"))
+        XCTAssertTrue(failure { try Enrollment.write(m, to: bad) }.hasPrefix("-o \(bad): cannot create '"), failure { try Enrollment.write(m, to: bad) })
+        XCTAssertFalse(FileManager.default.fileExists(atPath: (bad as NSString).deletingLastPathComponent))
     }
 
     func testRefusesWhatTheReaderWouldRefuse() throws {

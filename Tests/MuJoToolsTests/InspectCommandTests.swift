@@ -9,7 +9,7 @@ final class InspectCommandTests: XCTestCase {
 
     func testReportShowsHandCountedFigures() throws {
         let m = try loadModel(fixture)
-        let text = InspectReport.render(m, fileBytes: 4028, path: "x.mujo", listTensors: true)
+        let text = InspectReport.render(m, fileBytes: 4028, path: "x.mujo", listTensors: true, formatVersion: "1.0")
         // Hand count: conv 32·8·5·3 = 3840, depthwise 32·8·3 = 768, LayerNorm 2·32·8 = 512, FC 6·8 = 48.
         XCTAssertTrue(text.contains("MACs       5168 per window"), text)
         // Parameters: conv 8·5·3+8 = 128, depthwise 8·3+8 = 32, γ/β 16, FC 6·8+6 = 54.

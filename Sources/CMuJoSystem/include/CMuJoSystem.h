@@ -71,6 +71,13 @@ long mujo_send_nonblocking(int fd, const void *buf, size_t len);
 /// Resident set size of this process in bytes (from /proc/self/statm), or -1.
 long mujo_rss_bytes(void);
 
+/// `stat(path)`'s st_mode (type and permission bits), or -errno. The corresponding C call is `stat`.
+static inline long mujo_stat_mode(const char *path) {
+    struct stat st;
+    if (stat(path, &st) != 0) return -errno;
+    return (long)st.st_mode;
+}
+
 // ---- Added for MuJoSensors (static inline so no C source changes are needed) ----
 
 /// One I2C_RDWR transfer: write the register byte `reg`, then (repeated start) read `len` bytes.
