@@ -11,7 +11,7 @@ final class BenchCommandTests: XCTestCase {
     func testRefusesBadCounts() {
         for (args, message) in [(["--iterations", "0"], "--iterations 0: give 1 or more passes"),
                                 (["--limit", "0"], "--limit 0: give 1 or more windows"),
-                                (["--warmup", "-1"], "--warmup -1: give 0 or more invokes")] {
+                                (["--warmup=-1"], "--warmup -1: give 0 or more invokes")] {
             XCTAssertThrowsError(try BenchCommand.parse(["m.mujo"] + args)) { error in
                 XCTAssertEqual(BenchCommand.message(for: error), message)
             }

@@ -10,6 +10,8 @@ public enum KernelVariants {
     public static let conv1dS8: [KernelVariant<Conv1DS8Function>] = [
         // The reference convolutions need no scratch: the adapter drops the pointer.
         KernelVariant("reference", { x, w, b, rq, y, g, io, _ in MuJoCore.conv1dS8(input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io) }),
+        KernelVariant("gemm-c", GemmKernels.conv1dS8Portable, scratchBytes: GemmKernels.conv1dS8ScratchBytes),
+        KernelVariant("gemm-avx2", GemmKernels.conv1dS8AVX2, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVX2 }),
     ]
     public static let conv1dF32: [KernelVariant<Conv1DF32Function>] = [
         KernelVariant("reference", { x, w, b, y, g, act, _ in MuJoCore.conv1dF32(input: x, weights: w, bias: b, output: y, geometry: g, activation: act) }),
@@ -17,6 +19,8 @@ public enum KernelVariants {
     public static let fullyConnectedS8: [KernelVariant<FullyConnectedS8Function>] = [
         KernelVariant("reference", MuJoCore.fullyConnectedS8),
         KernelVariant("unrolled4", PortableKernels.fullyConnectedS8),
+        KernelVariant("gemm-c", GemmKernels.fullyConnectedS8Portable),
+        KernelVariant("gemm-avx2", GemmKernels.fullyConnectedS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
     ]
     public static let fullyConnectedF32: [KernelVariant<FullyConnectedF32Function>] = [KernelVariant("reference", MuJoCore.fullyConnectedF32)]
     public static let addS8: [KernelVariant<BinaryS8Function>] = [KernelVariant("reference", MuJoCore.addS8)]
@@ -31,7 +35,11 @@ public enum KernelVariants {
     public static let layerNormF32: [KernelVariant<LayerNormF32Function>] = [KernelVariant("reference", MuJoCore.layerNormF32)]
     public static let meanPoolS8: [KernelVariant<MeanPoolS8Function>] = [KernelVariant("reference", MuJoCore.meanPoolS8)]
     public static let meanPoolF32: [KernelVariant<MeanPoolF32Function>] = [KernelVariant("reference", MuJoCore.meanPoolF32)]
-    public static let batchMatMulS8: [KernelVariant<BatchMatMulS8Function>] = [KernelVariant("reference", MuJoCore.batchMatMulS8)]
+    public static let batchMatMulS8: [KernelVariant<BatchMatMulS8Function>] = [
+        KernelVariant("reference", MuJoCore.batchMatMulS8),
+        KernelVariant("gemm-c", GemmKernels.batchMatMulS8Portable),
+        KernelVariant("gemm-avx2", GemmKernels.batchMatMulS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+    ]
     public static let batchMatMulF32: [KernelVariant<BatchMatMulF32Function>] = [KernelVariant("reference", MuJoCore.batchMatMulF32)]
     public static let l2NormalizeS8: [KernelVariant<L2NormalizeS8Function>] = [KernelVariant("reference", MuJoCore.l2NormalizeS8)]
     public static let l2NormalizeF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.l2NormalizeF32)]

@@ -1,0 +1,88 @@
+// The AVX2 path of mujo_gemm_s8 (see gemm_s8.c), compiled for x86-64 only, with AVX2 enabled per
+// function (the rest of the binary stays baseline x86-64; mujo_cpu_has_avx2 decides at run time).
+// Each 16-element step sign-extends x and w to int16, subtracts the zero points (|x − zx|, |w − zw|
+// ≤ 255 fit int16 exactly) and multiplies with vpmaddwd: two products per int32 lane, each pair sum
+// ≤ 2·255² < 2³¹, so nothing saturates (unlike vpmaddubsw) and the sums are the reference's bits.
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include "include/CMuJoKernels.h"
+#include "requantize.h"
+
+#define AVX2 __attribute__((target("avx2")))
+
+/// The four int32 lanes of each of a, b, c, d summed: {Σa, Σb, Σc, Σd}.
+static inline __attribute__((always_inline)) AVX2 __m128i sum4(__m256i a, __m256i b, __m256i c, __m256i d) {
+    __m256i ab = _mm256_hadd_epi32(a, b), cd = _mm256_hadd_epi32(c, d);
+    __m256i abcd = _mm256_hadd_epi32(ab, cd);
+    return _mm_add_epi32(_mm256_castsi256_si128(abcd), _mm256_extracti128_si256(abcd, 1));
+}
+
+/// R rows × C columns (R ≤ 2, C ≤ 4) of wrapped int32 sums into acc; subtract_w: zw ≠ 0.
+static inline __attribute__((always_inline)) AVX2
+void block(const int8_t *x, ptrdiff_t x_stride, int R, int32_t zx, const int8_t *w, ptrdiff_t w_stride,
+           int C, int32_t zw, int subtract_w, ptrdiff_t length, int32_t acc[2][4]) {
+    __m256i a[2][4];
+    for (int r = 0; r < 2; r++)
+        for (int c = 0; c < 4; c++) a[r][c] = _mm256_setzero_si256();
+    const __m256i vzx = _mm256_set1_epi16((int16_t)zx), vzw = _mm256_set1_epi16((int16_t)zw);
+    ptrdiff_t i = 0;
+    for (; i + 16 <= length; i += 16) {
+        __m256i xv[2];
+        for (int r = 0; r < R; r++)
+            xv[r] = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + r * x_stride + i))), vzx);
+        for (int c = 0; c < C; c++) {
+            __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + c * w_stride + i)));
+            if (subtract_w) wv = _mm256_sub_epi16(wv, vzw);
+            for (int r = 0; r < R; r++) a[r][c] = _mm256_add_epi32(a[r][c], _mm256_madd_epi16(xv[r], wv));
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        int32_t s[4];
+        _mm_storeu_si128((__m128i *)s, sum4(a[r][0], a[r][1], a[r][2], a[r][3]));
+        for (int c = 0; c < C; c++) {
+            uint32_t t = (uint32_t)s[c];
+            const int8_t *xr = x + r * x_stride, *wc = w + c * w_stride;
+            for (ptrdiff_t k = i; k < length; k++) t += (uint32_t)(((int32_t)xr[k] - zx) * ((int32_t)wc[k] - zw));
+            acc[r][c] = (int32_t)t;
+        }
+    }
+}
+
+static inline __attribute__((always_inline)) AVX2
+void gemm(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx, const int8_t *w, ptrdiff_t w_stride,
+          ptrdiff_t cols, int32_t zw, int subtract_w, ptrdiff_t length, int8_t *y, ptrdiff_t y_stride,
+          const mujo_requant_out *out) {
+    int32_t acc[2][4];
+    ptrdiff_t r = 0;
+    for (; r + 2 <= rows; r += 2) {
+        ptrdiff_t c = 0;
+        for (; c + 4 <= cols; c += 4) {
+            block(x + r * x_stride, x_stride, 2, zx, w + c * w_stride, w_stride, 4, zw, subtract_w, length, acc);
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 4; j++) y[(r + i) * y_stride + c + j] = mujo_requantize(acc[i][j], c + j, out);
+        }
+        for (; c < cols; c++) {
+            block(x + r * x_stride, x_stride, 2, zx, w + c * w_stride, w_stride, 1, zw, subtract_w, length, acc);
+            for (int i = 0; i < 2; i++) y[(r + i) * y_stride + c] = mujo_requantize(acc[i][0], c, out);
+        }
+    }
+    for (; r < rows; r++) {
+        ptrdiff_t c = 0;
+        for (; c + 4 <= cols; c += 4) {
+            block(x + r * x_stride, x_stride, 1, zx, w + c * w_stride, w_stride, 4, zw, subtract_w, length, acc);
+            for (int j = 0; j < 4; j++) y[r * y_stride + c + j] = mujo_requantize(acc[0][j], c + j, out);
+        }
+        for (; c < cols; c++) {
+            block(x + r * x_stride, x_stride, 1, zx, w + c * w_stride, w_stride, 1, zw, subtract_w, length, acc);
+            y[r * y_stride + c] = mujo_requantize(acc[0][0], c, out);
+        }
+    }
+}
+
+AVX2 void mujo_gemm_s8_avx2(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
+                            const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, int32_t zw, ptrdiff_t length,
+                            int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out) {
+    if (zw == 0) gemm(x, x_stride, rows, zx, w, w_stride, cols, 0, 0, length, y, y_stride, out);
+    else gemm(x, x_stride, rows, zx, w, w_stride, cols, zw, 1, length, y, y_stride, out);
+}
+#endif
