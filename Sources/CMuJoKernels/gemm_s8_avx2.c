@@ -6,7 +6,10 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include "include/CMuJoKernels.h"
-#include "requantize.h"
+#include "requantize_avx2.h"
+
+/// Columns whose sums are held at once before requantization.
+#define COLUMN_CHUNK 64
 
 #define AVX2 __attribute__((target("avx2")))
 
@@ -48,33 +51,38 @@ void block(const int8_t *x, ptrdiff_t x_stride, int R, int32_t zx, const int8_t 
     }
 }
 
+/// The products of rows [r, r + R) and columns [c0, c0 + count) into acc[R][count].
+static inline __attribute__((always_inline)) AVX2
+void columns(const int8_t *x, ptrdiff_t x_stride, int R, int32_t zx, const int8_t *w, ptrdiff_t w_stride,
+             ptrdiff_t count, int32_t zw, int subtract_w, ptrdiff_t length, int32_t acc[2][COLUMN_CHUNK]) {
+    int32_t block_acc[2][4];
+    ptrdiff_t c = 0;
+    for (; c + 4 <= count; c += 4) {
+        block(x, x_stride, R, zx, w + c * w_stride, w_stride, 4, zw, subtract_w, length, block_acc);
+        for (int i = 0; i < R; i++)
+            for (int j = 0; j < 4; j++) acc[i][c + j] = block_acc[i][j];
+    }
+    for (; c < count; c++) {
+        block(x, x_stride, R, zx, w + c * w_stride, w_stride, 1, zw, subtract_w, length, block_acc);
+        for (int i = 0; i < R; i++) acc[i][c] = block_acc[i][0];
+    }
+}
+
+/// Rows in pairs, columns in chunks: each chunk's sums go to a small stack buffer, then are
+/// requantized eight at a time (requantize_avx2.h).
 static inline __attribute__((always_inline)) AVX2
 void gemm(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx, const int8_t *w, ptrdiff_t w_stride,
           ptrdiff_t cols, int32_t zw, int subtract_w, ptrdiff_t length, int8_t *y, ptrdiff_t y_stride,
           const mujo_requant_out *out) {
-    int32_t acc[2][4];
-    ptrdiff_t r = 0;
-    for (; r + 2 <= rows; r += 2) {
-        ptrdiff_t c = 0;
-        for (; c + 4 <= cols; c += 4) {
-            block(x + r * x_stride, x_stride, 2, zx, w + c * w_stride, w_stride, 4, zw, subtract_w, length, acc);
-            for (int i = 0; i < 2; i++)
-                for (int j = 0; j < 4; j++) y[(r + i) * y_stride + c + j] = mujo_requantize(acc[i][j], c + j, out);
-        }
-        for (; c < cols; c++) {
-            block(x + r * x_stride, x_stride, 2, zx, w + c * w_stride, w_stride, 1, zw, subtract_w, length, acc);
-            for (int i = 0; i < 2; i++) y[(r + i) * y_stride + c] = mujo_requantize(acc[i][0], c, out);
-        }
-    }
-    for (; r < rows; r++) {
-        ptrdiff_t c = 0;
-        for (; c + 4 <= cols; c += 4) {
-            block(x + r * x_stride, x_stride, 1, zx, w + c * w_stride, w_stride, 4, zw, subtract_w, length, acc);
-            for (int j = 0; j < 4; j++) y[r * y_stride + c + j] = mujo_requantize(acc[0][j], c + j, out);
-        }
-        for (; c < cols; c++) {
-            block(x + r * x_stride, x_stride, 1, zx, w + c * w_stride, w_stride, 1, zw, subtract_w, length, acc);
-            y[r * y_stride + c] = mujo_requantize(acc[0][0], c, out);
+    int32_t acc[2][COLUMN_CHUNK];
+    for (ptrdiff_t r = 0; r < rows; r += 2) {
+        int R = rows - r >= 2 ? 2 : 1;
+        for (ptrdiff_t c0 = 0; c0 < cols; c0 += COLUMN_CHUNK) {
+            ptrdiff_t count = cols - c0 < COLUMN_CHUNK ? cols - c0 : COLUMN_CHUNK;
+            const int8_t *xr = x + r * x_stride, *wc = w + c0 * w_stride;
+            if (R == 2) columns(xr, x_stride, 2, zx, wc, w_stride, count, zw, subtract_w, length, acc);
+            else columns(xr, x_stride, 1, zx, wc, w_stride, count, zw, subtract_w, length, acc);
+            for (int i = 0; i < R; i++) mujo_requantize_row_avx2(acc[i], c0, count, out, y + (r + i) * y_stride + c0);
         }
     }
 }

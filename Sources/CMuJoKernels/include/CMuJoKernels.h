@@ -41,8 +41,9 @@ void mujo_gemm_s8(mujo_gemm_path path, const int8_t *x, ptrdiff_t x_stride, ptrd
 /// Bytes of scratch mujo_depthwise_conv1d_s8 needs for `channels` channels and kernel size `k`.
 ptrdiff_t mujo_depthwise_conv1d_s8_scratch_bytes(ptrdiff_t channels, ptrdiff_t k);
 
-/// The depthwise case of conv1dS8 (groups = channels in = channels out, weights [C, K, 1]).
-void mujo_depthwise_conv1d_s8(const int8_t *x, const int8_t *w, ptrdiff_t time_in, ptrdiff_t channels,
+/// The depthwise case of conv1dS8 (groups = channels in = channels out, weights [C, K, 1]);
+/// `path` as for mujo_gemm_s8.
+void mujo_depthwise_conv1d_s8(mujo_gemm_path path, const int8_t *x, const int8_t *w, ptrdiff_t time_in, ptrdiff_t channels,
                               ptrdiff_t time_out, ptrdiff_t k, ptrdiff_t stride, ptrdiff_t dilation,
                               ptrdiff_t pad_left, int32_t zx, int8_t *y, const mujo_requant_out *out,
                               void *scratch);

@@ -27,7 +27,7 @@ extension GemmKernels {
         }
         var out = requantOut(bias, requant, perColumn: true, io.outputZeroPoint, io.lo, io.hi)
         if isDepthwise(g) {
-            mujo_depthwise_conv1d_s8(x, w, g.timeIn, g.channelsIn, g.timeOut, g.kernelSize, g.stride, g.dilation, g.padLeft, zx, y, &out, scratch)
+            mujo_depthwise_conv1d_s8(path, x, w, g.timeIn, g.channelsIn, g.timeOut, g.kernelSize, g.stride, g.dilation, g.padLeft, zx, y, &out, scratch)
             return
         }
         let cinPerGroup = g.channelsIn / g.groups, coutPerGroup = g.channelsOut / g.groups
