@@ -5,6 +5,7 @@
 // ≤ 2·255² < 2³¹, so nothing saturates (unlike vpmaddubsw) and the sums are the reference's bits.
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <string.h>
 #include "include/CMuJoKernels.h"
 #include "requantize_avx2.h"
 
@@ -39,15 +40,30 @@ void block(const int8_t *x, ptrdiff_t x_stride, int R, int32_t zx, const int8_t 
             for (int r = 0; r < R; r++) a[r][c] = _mm256_add_epi32(a[r][c], _mm256_madd_epi16(xv[r], wv));
         }
     }
+    if (i < length) {
+        // The last length % 16 elements: copied into 16-byte buffers padded with the zero points,
+        // whose (zx − zx)(w − zw) and (x − zx)(zw − zw) products are 0, so one more step is exact
+        // and no load reads past a row.
+        ptrdiff_t tail = length - i;
+        int8_t xt[2][16], wt[16];
+        __m256i xv[2];
+        for (int r = 0; r < R; r++) {
+            memset(xt[r], (int8_t)zx, 16);
+            memcpy(xt[r], x + r * x_stride + i, (size_t)tail);
+            xv[r] = _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)xt[r])), vzx);
+        }
+        for (int c = 0; c < C; c++) {
+            memset(wt, (int8_t)zw, 16);
+            memcpy(wt, w + c * w_stride + i, (size_t)tail);
+            __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)wt));
+            if (subtract_w) wv = _mm256_sub_epi16(wv, vzw);
+            for (int r = 0; r < R; r++) a[r][c] = _mm256_add_epi32(a[r][c], _mm256_madd_epi16(xv[r], wv));
+        }
+    }
     for (int r = 0; r < R; r++) {
         int32_t s[4];
         _mm_storeu_si128((__m128i *)s, sum4(a[r][0], a[r][1], a[r][2], a[r][3]));
-        for (int c = 0; c < C; c++) {
-            uint32_t t = (uint32_t)s[c];
-            const int8_t *xr = x + r * x_stride, *wc = w + c * w_stride;
-            for (ptrdiff_t k = i; k < length; k++) t += (uint32_t)(((int32_t)xr[k] - zx) * ((int32_t)wc[k] - zw));
-            acc[r][c] = (int32_t)t;
-        }
+        for (int c = 0; c < C; c++) acc[r][c] = s[c];
     }
 }
 

@@ -110,6 +110,62 @@ final class KernelVariantTests: XCTestCase {
         }
     }
 
+    func testAddVariantsBitExactWithBroadcastsAndSaturation() {
+        var rng = LCG(state: 5)
+        let variants = KernelVariants.addS8.filter { $0.isAvailable() }
+        XCTAssertGreaterThan(variants.count, 1, "an optimized variant is registered")
+        for trial in 0..<300 {
+            let inner = 1 + rng.next(40), outer = 1 + rng.next(6), count = inner * outer
+            let bCount = [count, inner, 1][trial % 3]
+            let extreme = trial % 5 == 0
+            let a = (0..<count).map { _ in extreme ? Int8.max : rng.int8() }
+            let b = (0..<bCount).map { _ in extreme ? Int8.min : rng.int8() }
+            let rq = (0..<3).flatMap { _ in [Int32(1 << 30) + Int32(rng.next(1 << 30) - 1), Int32(-rng.next(24))] }
+            let io = BinaryQuantizedIO(zeroPointA: zeroPoint(&rng), zeroPointB: zeroPoint(&rng), outputZeroPoint: Int32(rng.next(256) - 128),
+                                       lo: Int32(-128 + rng.next(10)), hi: Int32(127 - rng.next(10)))
+            var expected = [Int8](repeating: 0, count: count)
+            addS8(a, b, count: count, bCount: bCount, requant: rq, output: &expected, io: io)
+            for v in variants.dropFirst() {
+                var y = [Int8](repeating: 0x55, count: count)
+                v.function(a, b, count, bCount, rq, &y, io)
+                XCTAssertEqual(y, expected, "trial \(trial) count \(count) bCount \(bCount) [\(v.name)]")
+            }
+        }
+    }
+
+    func testReciprocalQuotientIsDivRoundHalfAway() {
+        var rng = LCG(state: 11)
+        for trial in 0..<200_000 {
+            let b = Int64(1 + (trial % 3 == 0 ? rng.next(40) : rng.next(1 << 30)))
+            let magnitude = Int64(rng.next(1 << 30)) * Int64(1 + rng.next(1 << 12))
+            let a = trial % 4 == 0 ? (Int64(rng.next(2001)) - 1000) * b + Int64(rng.next(3)) - 1 + b / 2 : (rng.next(2) == 0 ? magnitude : -magnitude)
+            XCTAssertEqual(PortableKernels.quotient(a, b, inverse: 1 / Double(b), half: b / 2), FixedPoint.divRoundHalfAway(a, b), "a \(a) b \(b)")
+        }
+    }
+
+    func testLayerNormVariantsBitExactOnRandomRows() {
+        var rng = LCG(state: 13)
+        let variants = KernelVariants.layerNormS8.filter { $0.isAvailable() }
+        XCTAssertGreaterThan(variants.count, 1, "an optimized variant is registered")
+        for trial in 0..<200 {
+            let rows = 1 + rng.next(5), c = 1 + rng.next(300)
+            // Some rows constant (a zero √), some at the rails.
+            let x = (0..<(rows * c)).map { i in trial % 7 == 0 ? Int8(truncatingIfNeeded: i / c * 50) : (trial % 5 == 0 ? (rng.next(2) == 0 ? Int8.min : Int8.max) : rng.int8()) }
+            let gamma = (0..<c).map { _ in rng.int8() }
+            let beta = (0..<c).map { _ in Int32(rng.next(200_001) - 100_000) }
+            let rq = requantTable(&rng, c)
+            let eps = Int32(rng.next(1000)), zpIn = zeroPoint(&rng), zpOut = Int32(rng.next(256) - 128)
+            var expected = [Int8](repeating: 0, count: rows * c)
+            layerNormS8(x, rows: rows, channels: c, gamma: gamma, beta: beta, requant: rq, epsilon: eps, output: &expected,
+                        inputZeroPoint: zpIn, outputZeroPoint: zpOut)
+            for v in variants.dropFirst() {
+                var y = [Int8](repeating: 0x55, count: rows * c)
+                v.function(x, rows, c, gamma, beta, rq, eps, &y, zpIn, zpOut)
+                XCTAssertEqual(y, expected, "trial \(trial) rows \(rows) c \(c) [\(v.name)]")
+            }
+        }
+    }
+
     func testBestPicksTheLastAvailableVariantAndReferenceIsFirst() {
         XCTAssertEqual("\(KernelSet.reference.fullyConnectedS8.name)", "reference")
         XCTAssertEqual("\(KernelSet.best.fullyConnectedS8.name)", "\(KernelVariants.fullyConnectedS8.last { $0.isAvailable() }!.name)")

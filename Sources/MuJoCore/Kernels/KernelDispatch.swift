@@ -23,7 +23,10 @@ public enum KernelVariants {
         KernelVariant("gemm-avx2", GemmKernels.fullyConnectedS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
     ]
     public static let fullyConnectedF32: [KernelVariant<FullyConnectedF32Function>] = [KernelVariant("reference", MuJoCore.fullyConnectedF32)]
-    public static let addS8: [KernelVariant<BinaryS8Function>] = [KernelVariant("reference", MuJoCore.addS8)]
+    public static let addS8: [KernelVariant<BinaryS8Function>] = [
+        KernelVariant("reference", MuJoCore.addS8),
+        KernelVariant("tables-c", TableKernels.addS8),
+    ]
     public static let mulS8: [KernelVariant<BinaryS8Function>] = [KernelVariant("reference", MuJoCore.mulS8)]
     public static let addF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.addF32)]
     public static let mulF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.mulF32)]
@@ -31,7 +34,10 @@ public enum KernelVariants {
     public static let geluF32: [KernelVariant<UnaryF32Function>] = [KernelVariant("reference", MuJoCore.geluF32)]
     public static let softmaxS8: [KernelVariant<SoftmaxS8Function>] = [KernelVariant("reference", MuJoCore.softmaxS8)]
     public static let softmaxF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.softmaxF32)]
-    public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [KernelVariant("reference", MuJoCore.layerNormS8)]
+    public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [
+        KernelVariant("reference", MuJoCore.layerNormS8),
+        KernelVariant("reciprocal", PortableKernels.layerNormS8),
+    ]
     public static let layerNormF32: [KernelVariant<LayerNormF32Function>] = [KernelVariant("reference", MuJoCore.layerNormF32)]
     public static let meanPoolS8: [KernelVariant<MeanPoolS8Function>] = [KernelVariant("reference", MuJoCore.meanPoolS8)]
     public static let meanPoolF32: [KernelVariant<MeanPoolF32Function>] = [KernelVariant("reference", MuJoCore.meanPoolF32)]
