@@ -59,7 +59,7 @@ void mujo_depthwise_conv1d_s8(mujo_gemm_path path, const int8_t *x, const int8_t
                               ptrdiff_t pad_left, int32_t zx, int8_t *y, const mujo_requant_out *out,
                               void *scratch) {
 #if defined(__x86_64__)
-    if (path == MUJO_GEMM_AVX2) {
+    if (path == MUJO_GEMM_AVX2 || path == MUJO_GEMM_AVXVNNI) {
         depthwise_avx2(x, w, time_in, channels, time_out, k, stride, dilation, pad_left, zx, y, out, scratch);
         return;
     }

@@ -1,7 +1,7 @@
 // mujo_gemm_s8: the int8 product shared by the fully connected layer, the convolutions (one row
 // per output time step) and the attention matmuls, in blocks of up to 2 rows × 4 columns.
 // The portable path is plain C (the compiler vectorizes it for the target); the AVX2 path is in
-// gemm_s8_avx2.c. Both accumulate exactly: each product (x − zx)(w − zw) is at most 255·255 and
+// gemm_s8_avx2.c, the AVX-VNNI path (weights without zero point) in gemm_s8_avxvnni.c. Both accumulate exactly: each product (x − zx)(w − zw) is at most 255·255 and
 // the int32 sum wraps like the reference's &+, whose result does not depend on the order.
 #include "include/CMuJoKernels.h"
 #include "requantize.h"
@@ -9,6 +9,22 @@
 void mujo_gemm_s8_avx2(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
                        const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, int32_t zw, ptrdiff_t length,
                        int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out);
+
+void mujo_gemm_s8_avxvnni(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
+                          const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, ptrdiff_t length,
+                          int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out);
+
+int mujo_cpu_has_avxvnni(void) {
+#if defined(__x86_64__)
+    // CPUID leaf 7 subleaf 1, EAX bit 4 (AVX-VNNI), on top of AVX2 (which checks the OS saves YMM).
+    if (!mujo_cpu_has_avx2()) return 0;
+    uint32_t a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(1));
+    return (a & (1u << 4)) ? 1 : 0;
+#else
+    return 0;
+#endif
+}
 
 int mujo_cpu_has_avx2(void) {
 #if defined(__x86_64__) && !defined(MUJO_EMBEDDED)
@@ -62,7 +78,11 @@ void mujo_gemm_s8(mujo_gemm_path path, const int8_t *x, ptrdiff_t x_stride, ptrd
                   const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, int32_t zw, ptrdiff_t length,
                   int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out) {
 #if defined(__x86_64__)
-    if (path == MUJO_GEMM_AVX2) {
+    if (path == MUJO_GEMM_AVXVNNI && zw == 0) {
+        mujo_gemm_s8_avxvnni(x, x_stride, rows, zx, w, w_stride, cols, length, y, y_stride, out);
+        return;
+    }
+    if (path == MUJO_GEMM_AVX2 || path == MUJO_GEMM_AVXVNNI) {
         mujo_gemm_s8_avx2(x, x_stride, rows, zx, w, w_stride, cols, zw, length, y, y_stride, out);
         return;
     }

@@ -14,6 +14,10 @@
 
 #define AVX2 __attribute__((target("avx2")))
 
+/// 16 int16 lanes from tail_mask + t: lane j is all ones when j ≥ 16 − t (the last t elements).
+static const int16_t tail_mask[32] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                      -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+
 /// The four int32 lanes of each of a, b, c, d summed: {Σa, Σb, Σc, Σd}.
 static inline __attribute__((always_inline)) AVX2 __m128i sum4(__m256i a, __m256i b, __m256i c, __m256i d) {
     __m256i ab = _mm256_hadd_epi32(a, b), cd = _mm256_hadd_epi32(c, d);
@@ -40,8 +44,21 @@ void block(const int8_t *x, ptrdiff_t x_stride, int R, int32_t zx, const int8_t 
             for (int r = 0; r < R; r++) a[r][c] = _mm256_add_epi32(a[r][c], _mm256_madd_epi16(xv[r], wv));
         }
     }
-    if (i < length) {
-        // The last length % 16 elements: copied into 16-byte buffers padded with the zero points,
+    if (i < length && length >= 16) {
+        // The last length % 16 elements: the 16 that end each row, with the x lanes already
+        // counted masked to 0 (so their products are 0).
+        ptrdiff_t tail = length - i, o = length - 16;
+        const __m256i keep = _mm256_loadu_si256((const __m256i *)(tail_mask + tail));
+        __m256i xv[2];
+        for (int r = 0; r < R; r++)
+            xv[r] = _mm256_and_si256(_mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + r * x_stride + o))), vzx), keep);
+        for (int c = 0; c < C; c++) {
+            __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + c * w_stride + o)));
+            if (subtract_w) wv = _mm256_sub_epi16(wv, vzw);
+            for (int r = 0; r < R; r++) a[r][c] = _mm256_add_epi32(a[r][c], _mm256_madd_epi16(xv[r], wv));
+        }
+    } else if (i < length) {
+        // Rows shorter than 16: copied into 16-byte buffers padded with the zero points,
         // whose (zx − zx)(w − zw) and (x − zx)(zw − zw) products are 0, so one more step is exact
         // and no load reads past a row.
         ptrdiff_t tail = length - i;

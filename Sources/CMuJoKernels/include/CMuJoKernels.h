@@ -9,11 +9,13 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/// How the products are computed: the portable C loops, or AVX2 (only when
-/// mujo_cpu_has_avx2() returned 1).
+/// How the products are computed: the portable C loops, AVX2 (only when mujo_cpu_has_avx2()
+/// returned 1), or AVX-VNNI (only when mujo_cpu_has_avxvnni() returned 1; products whose second
+/// operand has a zero point, and the depthwise convolution, then take the AVX2 path).
 typedef enum {
     MUJO_GEMM_PORTABLE = 0,
     MUJO_GEMM_AVX2 = 1,
+    MUJO_GEMM_AVXVNNI = 2,
 } mujo_gemm_path;
 
 /// The output side of a requantized int8 product.
@@ -30,6 +32,9 @@ typedef struct {
 
 /// 1 when this CPU and build can run the AVX2 path.
 int mujo_cpu_has_avx2(void);
+
+/// 1 when this CPU and build can run the AVX-VNNI path.
+int mujo_cpu_has_avxvnni(void);
 
 /// y[r·y_stride + c] = requantize(Σ_i (x[r·x_stride + i] − zx)·(w[c·w_stride + i] − zw) + bias[c])
 /// for r < rows, c < cols, i < length; the sum wraps in int32 exactly as the reference kernels'.
@@ -55,5 +60,12 @@ void mujo_depthwise_conv1d_s8(mujo_gemm_path path, const int8_t *x, const int8_t
 /// element i adds b[i % b_count].
 void mujo_add_s8(const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_t b_count, const int32_t *requant,
                  int8_t *y, int32_t za, int32_t zb, int32_t zy, int32_t lo, int32_t hi);
+
+/// Fraction bits of LayerNorm's normalised value (MuJoCore's layerNormS8FractionBits).
+#define MUJO_LAYER_NORM_FRACTION_BITS 12
+
+/// The reference layerNormS8 over rows of c channels; `path` as for mujo_gemm_s8 (AVX-VNNI: AVX2).
+void mujo_layer_norm_s8(mujo_gemm_path path, const int8_t *x, ptrdiff_t rows, ptrdiff_t c, const int8_t *gamma,
+                        const int32_t *beta, const int32_t *requant, int32_t epsilon, int8_t *y, int32_t zx, int32_t zy);
 
 #endif

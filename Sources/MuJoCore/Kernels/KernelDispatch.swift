@@ -12,6 +12,7 @@ public enum KernelVariants {
         KernelVariant("reference", { x, w, b, rq, y, g, io, _ in MuJoCore.conv1dS8(input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io) }),
         KernelVariant("gemm-c", GemmKernels.conv1dS8Portable, scratchBytes: GemmKernels.conv1dS8ScratchBytes),
         KernelVariant("gemm-avx2", GemmKernels.conv1dS8AVX2, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVX2 }),
+        KernelVariant("gemm-avxvnni", GemmKernels.conv1dS8AVXVNNI, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVXVNNI }),
     ]
     public static let conv1dF32: [KernelVariant<Conv1DF32Function>] = [
         KernelVariant("reference", { x, w, b, y, g, act, _ in MuJoCore.conv1dF32(input: x, weights: w, bias: b, output: y, geometry: g, activation: act) }),
@@ -21,6 +22,7 @@ public enum KernelVariants {
         KernelVariant("unrolled4", PortableKernels.fullyConnectedS8),
         KernelVariant("gemm-c", GemmKernels.fullyConnectedS8Portable),
         KernelVariant("gemm-avx2", GemmKernels.fullyConnectedS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+        KernelVariant("gemm-avxvnni", GemmKernels.fullyConnectedS8AVXVNNI, isAvailable: { GemmKernels.hasAVXVNNI }),
     ]
     public static let fullyConnectedF32: [KernelVariant<FullyConnectedF32Function>] = [KernelVariant("reference", MuJoCore.fullyConnectedF32)]
     public static let addS8: [KernelVariant<BinaryS8Function>] = [
@@ -37,6 +39,7 @@ public enum KernelVariants {
     public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [
         KernelVariant("reference", MuJoCore.layerNormS8),
         KernelVariant("reciprocal", PortableKernels.layerNormS8),
+        KernelVariant("avx2", GemmKernels.layerNormS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
     ]
     public static let layerNormF32: [KernelVariant<LayerNormF32Function>] = [KernelVariant("reference", MuJoCore.layerNormF32)]
     public static let meanPoolS8: [KernelVariant<MeanPoolS8Function>] = [KernelVariant("reference", MuJoCore.meanPoolS8)]

@@ -74,6 +74,11 @@ extension GemmKernels {
         conv1dS8(path: MUJO_GEMM_PORTABLE, input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io, scratch: scratch)
     }
 
+    public static func conv1dS8AVXVNNI(_ x: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, _ b: UnsafePointer<Int32>?, _ rq: UnsafePointer<Int32>,
+                                       _ y: UnsafeMutablePointer<Int8>, _ g: Conv1DGeometry, _ io: QuantizedIO, _ scratch: UnsafeMutableRawPointer) {
+        conv1dS8(path: MUJO_GEMM_AVXVNNI, input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io, scratch: scratch)
+    }
+
     public static func conv1dS8AVX2(_ x: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, _ b: UnsafePointer<Int32>?, _ rq: UnsafePointer<Int32>,
                                     _ y: UnsafeMutablePointer<Int8>, _ g: Conv1DGeometry, _ io: QuantizedIO, _ scratch: UnsafeMutableRawPointer) {
         conv1dS8(path: MUJO_GEMM_AVX2, input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io, scratch: scratch)

@@ -1,7 +1,7 @@
 // int8 kernel variants that compute through CMuJoKernels' blocked product `mujo_gemm_s8` (2 rows ×
 // 4 columns per block, requantization fused into the producer): the fully connected layer and the
 // transposed attention matmul directly, the convolution one output time step per row (see
-// GemmConv1DS8.swift). `path` chooses the portable C loops or AVX2; KernelDispatch.swift lists
+// GemmConv1DS8.swift). `path` chooses the portable C loops, AVX2 or AVX-VNNI; KernelDispatch.swift lists
 // one variant of each. Bit-exact to the reference kernels (KernelVariantTests, KernelVectorTests).
 import CMuJoKernels
 
@@ -9,6 +9,8 @@ import CMuJoKernels
 public enum GemmKernels {
     /// Whether this CPU runs the AVX2 path (checked once).
     public static let hasAVX2: Bool = mujo_cpu_has_avx2() != 0
+    /// Whether this CPU runs the AVX-VNNI path (checked once).
+    public static let hasAVXVNNI: Bool = mujo_cpu_has_avxvnni() != 0
 
     /// Zero points the C kernels take: int8 values (as every int8 tensor's are).
     @inline(__always)
@@ -59,6 +61,13 @@ extension GemmKernels {
                                             requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
                                             rows: Int, inputs k: Int, outputs o: Int, io: QuantizedIO) {
         fullyConnectedS8(path: MUJO_GEMM_AVX2, input: input, weights: weights, bias: bias, requant: requant, output: output,
+                         rows: rows, inputs: k, outputs: o, io: io)
+    }
+
+    public static func fullyConnectedS8AVXVNNI(input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
+                                               requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
+                                               rows: Int, inputs k: Int, outputs o: Int, io: QuantizedIO) {
+        fullyConnectedS8(path: MUJO_GEMM_AVXVNNI, input: input, weights: weights, bias: bias, requant: requant, output: output,
                          rows: rows, inputs: k, outputs: o, io: io)
     }
 
