@@ -110,6 +110,27 @@ VNNI void mujo_gemm_s8_avxvnni(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t ro
             for (ptrdiff_t i = 0; i < length; i++) s += (uint32_t)(int32_t)wc[c * w_stride + i];
             weight_sums[c] = s;
         }
+        if (length < 32) {
+            // Short rows (e.g. a first convolution over 3 channels): the chunk's weights and each
+            // row pair once into 32-byte rows padded with w = 0 and x = −128 (products 0), so
+            // every block is one full vector step.
+            int8_t wp[COLUMN_CHUNK][32], xp[2][32];
+            for (ptrdiff_t c = 0; c < count; c++) {
+                memset(wp[c], 0, 32);
+                memcpy(wp[c], wc + c * w_stride, (size_t)length);
+            }
+            for (ptrdiff_t r = 0; r < rows; r += 2) {
+                int R = rows - r >= 2 ? 2 : 1;
+                for (int i = 0; i < R; i++) {
+                    memset(xp[i], -128, 32);
+                    memcpy(xp[i], x + (r + i) * x_stride, (size_t)length);
+                }
+                if (R == 2) columns(xp[0], 32, 2, wp[0], 32, count, 32, correction, weight_sums, acc);
+                else columns(xp[0], 32, 1, wp[0], 32, count, 32, correction, weight_sums, acc);
+                for (int i = 0; i < R; i++) mujo_requantize_row_avx2(acc[i], c0, count, out, y + (r + i) * y_stride + c0);
+            }
+            continue;
+        }
         for (ptrdiff_t r = 0; r < rows; r += 2) {
             int R = rows - r >= 2 ? 2 : 1;
             const int8_t *xr = x + r * x_stride;
