@@ -3,8 +3,9 @@
 // `KernelSet.best` takes, per family, the last variant whose `isAvailable()` holds. The vector
 // tests loop over every variant listed here.
 //
-// Adding an optimized variant: write it in its own file (Portable/, x86_64/, arm64/, armv7/ or a
-// C target) with the reference's signature, then add ONE line to its family's list below.
+// Adding an optimized variant: write it in its own file (Portable/, or C in Sources/CMuJoKernels
+// with a Swift wrapper in CKernels/) with the reference's signature, then add ONE line to its
+// family's list below. A CPU-specific variant says so in `isAvailable` (e.g. GemmKernels.hasAVX2).
 
 public enum KernelVariants {
     public static let conv1dS8: [KernelVariant<Conv1DS8Function>] = [
