@@ -57,8 +57,8 @@ void mujo_depthwise_conv1d_s8(mujo_gemm_path path, const int8_t *x, const int8_t
 #define MUJO_ADD_LEFT_SHIFT 20
 
 /// The reference addS8: `requant` holds three (multiplier, shift) pairs (input a, input b, output);
-/// element i adds b[i % b_count].
-void mujo_add_s8(const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_t b_count, const int32_t *requant,
+/// element i adds b[i % b_count]; `path` as for mujo_gemm_s8 (AVX-VNNI: AVX2).
+void mujo_add_s8(mujo_gemm_path path, const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_t b_count, const int32_t *requant,
                  int8_t *y, int32_t za, int32_t zb, int32_t zy, int32_t lo, int32_t hi);
 
 /// Fraction bits of LayerNorm's normalised value (MuJoCore's layerNormS8FractionBits).

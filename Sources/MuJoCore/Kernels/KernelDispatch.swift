@@ -29,6 +29,7 @@ public enum KernelVariants {
     public static let addS8: [KernelVariant<BinaryS8Function>] = [
         KernelVariant("reference", MuJoCore.addS8),
         KernelVariant("tables-c", TableKernels.addS8),
+        KernelVariant("tables-avx2", TableKernels.addS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
     ]
     public static let mulS8: [KernelVariant<BinaryS8Function>] = [KernelVariant("reference", MuJoCore.mulS8)]
     public static let addF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.addF32)]
