@@ -8,6 +8,8 @@
 //                   errno). Links libi2c and libm, nothing else.
 //   MuJoSystem      the one seam to the operating system (`SystemCalls`, `Errno`) and the small
 //                   text formatting every module shares.
+//   CMuJoKernels    C: optimized int8 kernels (portable C, x86-64 AVX2 chosen at run time), bit-exact to
+//                   MuJoCore's reference kernels. libc only.
 //   MuJoCore        model file reader and loader, int8/float reference kernels and their variants,
 //                   interpreter, label scoring. Pure computation plus the model loader.
 //   MuJoSensors     accelerometer drivers (I²C via libi2c, Linux IIO), CSV replay.
@@ -50,7 +52,8 @@ let package = Package(
         // ---- on the board ----
         .target(name: "CMuJoSystem", cSettings: strictC, linkerSettings: [.linkedLibrary("i2c"), .linkedLibrary("m")]),
         .target(name: "MuJoSystem", dependencies: ["CMuJoSystem"]),
-        .target(name: "MuJoCore", dependencies: ["MuJoSystem", "CMuJoSystem"]),
+        .target(name: "CMuJoKernels"),
+        .target(name: "MuJoCore", dependencies: ["MuJoSystem", "CMuJoSystem", "CMuJoKernels"]),
         .target(name: "MuJoSensors", dependencies: ["MuJoSystem", "CMuJoSystem"]),
         .target(name: "MuJoDevice", dependencies: ["MuJoCore", "MuJoSensors"]),
         .target(name: "MuJoDaemon", dependencies: ["MuJoDevice", "MuJoSensors", "MuJoCore", "CMuJoSystem"]),

@@ -5,7 +5,7 @@ public struct MujoCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mujo",
         abstract: "MuJo Edge: int8 IMU activity recognition on the wearable.",
-        subcommands: [InspectCommand.self, RunCommand.self, EvalCommand.self, ProbeCommand.self, QuantizeCommand.self, LabelsCommand.self, EnrollCommand.self]
+        subcommands: [InspectCommand.self, RunCommand.self, BenchCommand.self, EvalCommand.self, ProbeCommand.self, QuantizeCommand.self, LabelsCommand.self, EnrollCommand.self]
     )
     public init() {}
 }

@@ -25,7 +25,7 @@ final class KernelVectorTests: XCTestCase {
             let bias = c.tensors["bias"]?.int32
             let io = QuantizedIO(inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
             let rq = c.requantTable()
-            for v in KernelVariants.conv1dS8 {
+            for v in KernelVariants.conv1dS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 var scratch = [UInt8](repeating: 0xA5, count: max(v.scratchBytes?(g) ?? 0, 1))
                 withOptionalPointer(bias) { b in v.function(c.t("x").int8, c.t("w").int8, b, rq, &y, g, io, &scratch) }
@@ -48,7 +48,7 @@ final class KernelVectorTests: XCTestCase {
         for c in try cases("fully_connected_s8.json", kernel: "fullyConnectedS8") {
             let x = c.t("x"), w = c.t("w")
             let io = QuantizedIO(inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            for v in KernelVariants.fullyConnectedS8 {
+            for v in KernelVariants.fullyConnectedS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 withOptionalPointer(c.tensors["bias"]?.int32) { b in
                     v.function(x.int8, w.int8, b, c.requantTable(), &y, x.shape[0], x.shape[1], w.shape[0], io)
@@ -76,7 +76,7 @@ final class KernelVectorTests: XCTestCase {
             let a = c.t("a"), b = c.t("b")
             let io = BinaryQuantizedIO(zeroPointA: c.i32("zp_a"), zeroPointB: c.i32("zp_b"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
             let rq = [c.i32("mult_a"), c.i32("shift_a"), c.i32("mult_b"), c.i32("shift_b"), c.i32("mult_y"), c.i32("shift_y")]
-            for v in KernelVariants.addS8 {
+            for v in KernelVariants.addS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(a.int8, b.int8, a.count, b.count, rq, &y, io)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
@@ -87,7 +87,7 @@ final class KernelVectorTests: XCTestCase {
             XCTAssertEqual([m.multiplier, m.shift], [c.i32("mult"), c.i32("shift")], c.name)
             let a = c.t("a"), b = c.t("b")
             let io = BinaryQuantizedIO(zeroPointA: c.i32("zp_a"), zeroPointB: c.i32("zp_b"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            for v in KernelVariants.mulS8 {
+            for v in KernelVariants.mulS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(a.int8, b.int8, a.count, b.count, [c.i32("mult"), c.i32("shift")], &y, io)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
@@ -100,7 +100,7 @@ final class KernelVectorTests: XCTestCase {
             let table = LookupTables.elementwiseS8(scaleIn: c.f("s_x"), zeroPointIn: c.i32("zp_x"), scaleOut: c.f("s_y"),
                                                    zeroPointOut: c.i32("zp_y"), LookupTables.gelu)
             assertEqualInt8(table, c.t("table").int8, "\(c.name): Swift-built GELU table")
-            for v in KernelVariants.lookupS8 {
+            for v in KernelVariants.lookupS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(c.t("x").int8, c.t("x").count, c.t("table").int8, &y)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
@@ -109,7 +109,7 @@ final class KernelVectorTests: XCTestCase {
         for c in try cases("lut_s8.json", kernel: "softmaxS8") {
             XCTAssertEqual(LookupTables.softmaxExpS8(scaleIn: c.f("s_x")), c.t("exp_table").int32, "\(c.name): Swift-built exp table")
             let x = c.t("x")
-            for v in KernelVariants.softmaxS8 {
+            for v in KernelVariants.softmaxS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(x.int8, x.shape[0], x.shape[1], c.t("exp_table").int32, &y)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
@@ -122,7 +122,7 @@ final class KernelVectorTests: XCTestCase {
             let x = c.t("x")
             let ch = x.shape[x.shape.count - 1]
             XCTAssertEqual(LookupTables.layerNormEpsilonS8(epsilon: c.f("eps"), channels: ch, scaleIn: c.f("s_x")), c.i32("eps_q"), c.name)
-            for v in KernelVariants.layerNormS8 {
+            for v in KernelVariants.layerNormS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(x.int8, x.count / ch, ch, c.t("gamma_q").int8, c.t("beta_q").int32, c.requantTable(), c.i32("eps_q"), &y,
                            c.i32("zp_x"), c.i32("zp_y"))
@@ -143,7 +143,7 @@ final class KernelVectorTests: XCTestCase {
         for c in try cases(file, kernel: "meanPoolS8") {
             let x = c.t("x")
             let io = QuantizedIO(inputZeroPoint: c.i32("zp_x"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            for v in KernelVariants.meanPoolS8 {
+            for v in KernelVariants.meanPoolS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(x.int8, x.shape[0], x.shape[1], [c.i32("mult"), c.i32("shift")], &y, io)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
@@ -152,7 +152,7 @@ final class KernelVectorTests: XCTestCase {
         for c in try cases(file, kernel: "batchMatMulS8") {
             let a = c.t("a"), b = c.t("b"), tb = c.p("transpose_b") == 1
             let io = BinaryQuantizedIO(zeroPointA: c.i32("zp_a"), zeroPointB: c.i32("zp_b"), outputZeroPoint: c.i32("zp_y"), lo: c.i32("lo"), hi: c.i32("hi"))
-            for v in KernelVariants.batchMatMulS8 {
+            for v in KernelVariants.batchMatMulS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(a.int8, b.int8, a.shape[0], a.shape[1], a.shape[2], tb ? b.shape[1] : b.shape[2], tb, [c.i32("mult"), c.i32("shift")], &y, io)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
@@ -160,14 +160,14 @@ final class KernelVectorTests: XCTestCase {
         }
         for c in try cases(file, kernel: "l2NormalizeS8") {
             let x = c.t("x")
-            for v in KernelVariants.l2NormalizeS8 {
+            for v in KernelVariants.l2NormalizeS8 where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(x.int8, x.shape[0], x.shape[1], c.i32("zp_x"), &y)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")
             }
         }
         for c in try cases(file, kernel: "quantizeF32ToS8") {
-            for v in KernelVariants.quantize {
+            for v in KernelVariants.quantize where v.isAvailable() {
                 var y = [Int8](repeating: 0, count: c.expected.count)
                 v.function(c.t("x").float, c.t("x").count, c.f("s"), c.i32("zp"), &y)
                 assertEqualInt8(y, c.expected.int8, "\(c.name) [\(v.name)]")

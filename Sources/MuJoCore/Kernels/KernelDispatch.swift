@@ -3,13 +3,17 @@
 // `KernelSet.best` takes, per family, the last variant whose `isAvailable()` holds. The vector
 // tests loop over every variant listed here.
 //
-// Adding an optimized variant: write it in its own file (Portable/, x86_64/, arm64/, armv7/ or a
-// C target) with the reference's signature, then add ONE line to its family's list below.
+// Adding an optimized variant: write it in its own file (Portable/, or C in Sources/CMuJoKernels
+// with a Swift wrapper in CKernels/) with the reference's signature, then add ONE line to its
+// family's list below. A CPU-specific variant says so in `isAvailable` (e.g. GemmKernels.hasAVX2).
 
 public enum KernelVariants {
     public static let conv1dS8: [KernelVariant<Conv1DS8Function>] = [
         // The reference convolutions need no scratch: the adapter drops the pointer.
         KernelVariant("reference", { x, w, b, rq, y, g, io, _ in MuJoCore.conv1dS8(input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io) }),
+        KernelVariant("gemm-c", GemmKernels.conv1dS8Portable, scratchBytes: GemmKernels.conv1dS8ScratchBytes),
+        KernelVariant("gemm-avx2", GemmKernels.conv1dS8AVX2, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVX2 }),
+        KernelVariant("gemm-avxvnni", GemmKernels.conv1dS8AVXVNNI, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVXVNNI }),
     ]
     public static let conv1dF32: [KernelVariant<Conv1DF32Function>] = [
         KernelVariant("reference", { x, w, b, y, g, act, _ in MuJoCore.conv1dF32(input: x, weights: w, bias: b, output: y, geometry: g, activation: act) }),
@@ -17,9 +21,16 @@ public enum KernelVariants {
     public static let fullyConnectedS8: [KernelVariant<FullyConnectedS8Function>] = [
         KernelVariant("reference", MuJoCore.fullyConnectedS8),
         KernelVariant("unrolled4", PortableKernels.fullyConnectedS8),
+        KernelVariant("gemm-c", GemmKernels.fullyConnectedS8Portable),
+        KernelVariant("gemm-avx2", GemmKernels.fullyConnectedS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+        KernelVariant("gemm-avxvnni", GemmKernels.fullyConnectedS8AVXVNNI, isAvailable: { GemmKernels.hasAVXVNNI }),
     ]
     public static let fullyConnectedF32: [KernelVariant<FullyConnectedF32Function>] = [KernelVariant("reference", MuJoCore.fullyConnectedF32)]
-    public static let addS8: [KernelVariant<BinaryS8Function>] = [KernelVariant("reference", MuJoCore.addS8)]
+    public static let addS8: [KernelVariant<BinaryS8Function>] = [
+        KernelVariant("reference", MuJoCore.addS8),
+        KernelVariant("tables-c", TableKernels.addS8),
+        KernelVariant("tables-avx2", TableKernels.addS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+    ]
     public static let mulS8: [KernelVariant<BinaryS8Function>] = [KernelVariant("reference", MuJoCore.mulS8)]
     public static let addF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.addF32)]
     public static let mulF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.mulF32)]
@@ -27,11 +38,19 @@ public enum KernelVariants {
     public static let geluF32: [KernelVariant<UnaryF32Function>] = [KernelVariant("reference", MuJoCore.geluF32)]
     public static let softmaxS8: [KernelVariant<SoftmaxS8Function>] = [KernelVariant("reference", MuJoCore.softmaxS8)]
     public static let softmaxF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.softmaxF32)]
-    public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [KernelVariant("reference", MuJoCore.layerNormS8)]
+    public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [
+        KernelVariant("reference", MuJoCore.layerNormS8),
+        KernelVariant("reciprocal", PortableKernels.layerNormS8),
+        KernelVariant("avx2", GemmKernels.layerNormS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+    ]
     public static let layerNormF32: [KernelVariant<LayerNormF32Function>] = [KernelVariant("reference", MuJoCore.layerNormF32)]
     public static let meanPoolS8: [KernelVariant<MeanPoolS8Function>] = [KernelVariant("reference", MuJoCore.meanPoolS8)]
     public static let meanPoolF32: [KernelVariant<MeanPoolF32Function>] = [KernelVariant("reference", MuJoCore.meanPoolF32)]
-    public static let batchMatMulS8: [KernelVariant<BatchMatMulS8Function>] = [KernelVariant("reference", MuJoCore.batchMatMulS8)]
+    public static let batchMatMulS8: [KernelVariant<BatchMatMulS8Function>] = [
+        KernelVariant("reference", MuJoCore.batchMatMulS8),
+        KernelVariant("gemm-c", GemmKernels.batchMatMulS8Portable),
+        KernelVariant("gemm-avx2", GemmKernels.batchMatMulS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+    ]
     public static let batchMatMulF32: [KernelVariant<BatchMatMulF32Function>] = [KernelVariant("reference", MuJoCore.batchMatMulF32)]
     public static let l2NormalizeS8: [KernelVariant<L2NormalizeS8Function>] = [KernelVariant("reference", MuJoCore.l2NormalizeS8)]
     public static let l2NormalizeF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.l2NormalizeF32)]
