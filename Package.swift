@@ -52,7 +52,7 @@ let package = Package(
         // ---- on the board ----
         .target(name: "CMuJoSystem", cSettings: strictC, linkerSettings: [.linkedLibrary("i2c"), .linkedLibrary("m")]),
         .target(name: "MuJoSystem", dependencies: ["CMuJoSystem"]),
-        .target(name: "CMuJoKernels"),
+        .target(name: "CMuJoKernels", cSettings: strictC),
         .target(name: "MuJoCore", dependencies: ["MuJoSystem", "CMuJoSystem", "CMuJoKernels"]),
         .target(name: "MuJoSensors", dependencies: ["MuJoSystem", "CMuJoSystem"]),
         .target(name: "MuJoDevice", dependencies: ["MuJoCore", "MuJoSensors"]),
