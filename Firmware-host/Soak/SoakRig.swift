@@ -14,6 +14,7 @@ final class SoakRig {
     let ledger: SampleLedger
     var plan: FaultPlan
     let longestVanishSeconds: Double
+    let configuredRateHz: Double
     let endNanoseconds: Int64
     let eventsPath: String
     var sink: EventSink? = nil
@@ -27,7 +28,8 @@ final class SoakRig {
     let progress: (String) -> Void
 
     init(system: EmulatedSystem, chip: EmulatedChip, ledger: SampleLedger, plan: FaultPlan, endNanoseconds: Int64,
-         eventsPath: String, progress: @escaping (String) -> Void) {
+         eventsPath: String, configuredRateHz: Double, progress: @escaping (String) -> Void) {
+        self.configuredRateHz = configuredRateHz
         self.system = system
         self.chip = chip
         self.ledger = ledger
@@ -52,7 +54,9 @@ final class SoakRig {
 
     private func inject(_ kind: FaultKind, _ random: inout SeededGenerator) {
         let address = chip.address
-        let rate = max(1, chip.outputDataRate)
+        // The configured rate, not the chip's present one: a chip away or just reset samples at 0 Hz,
+        // and a stall sized from that would last an hour.
+        let rate = configuredRateHz
         switch kind {
         case .nackBurst:
             system.nack(bus: bus, address: address, transactions: Int.random(in: 1...12, using: &random),

@@ -77,7 +77,7 @@ struct Soak: ParsableCommand {
         let eventsPath = folder + "/events.jsonl"
         let end = system.now + Int64(hours * 3600 * 1e9)
         let rig = SoakRig(system: system, chip: emulated, ledger: ledger, plan: plan, endNanoseconds: end,
-                          eventsPath: eventsPath, progress: { print($0) })
+                          eventsPath: eventsPath, configuredRateHz: Double(rate), progress: { print($0) })
         let sink: EventSink
         do { sink = try EventSink(.file(eventsPath)) } catch { throw ValidationError(error.message) }
         rig.sink = sink
