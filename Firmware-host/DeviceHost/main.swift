@@ -87,16 +87,10 @@ struct DeviceHost: ParsableCommand {
     }
 
     func makeChip(_ r: Recording) throws -> (EmulatedChip, AccelerometerChip) {
-        switch chip.lowercased() {
-        case "lis3dh": return (EmulatedLIS3DH(recording: r), .lis3dh)
-        case "mpu6050": return (EmulatedMPU6050(variant: .mpu6050, recording: r), .mpu6050)
-        case "mpu6500": return (EmulatedMPU6050(variant: .mpu6500, recording: r), .mpu6500)
-        case "adxl345": return (EmulatedADXL345(recording: r), .adxl345)
-        case "lsm6ds3": return (EmulatedLSM6DS3(recording: r), .lsm6ds3)
-        case "lsm6dsox": return (EmulatedLSM6DSOX(recording: r), .lsm6dsox)
-        case "bmi160": return (EmulatedBMI160(recording: r), .bmi160)
-        default: throw ValidationError("unknown chip '\(chip)'; choose lis3dh, mpu6050, mpu6500, adxl345, lsm6ds3, lsm6dsox or bmi160")
+        guard let made = emulatedChip(named: chip, recording: r) else {
+            throw ValidationError("unknown chip '\(chip)'; choose \(emulatedChipNames)")
         }
+        return made
     }
 }
 

@@ -123,7 +123,7 @@ struct Soak: ParsableCommand {
         print("sensor time     \(String(format: "%.2f", sensorHours)) h in \(String(format: "%.0f", wall)) s of wall time")
         print("samples         produced \(f.produced): classified \(f.classified), inside gaps \(f.inGaps), unfinished window before a gap \(f.beforeGap), unfinished window at the end \(f.atEnd), in the FIFO at the end \(f.inFIFOAtEnd); unexplained \(f.unexplained) (of which \(f.invented) delivered but never produced)")
         print("events          \(rig.emitted.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); \(lines) lines on disk")
-        print("faults          \(plan.kindsInjected(rig.plan))")
+        print("faults          \(rig.plan.injectedSummary)")
         print("driver          \(st.gaps) gaps, \(st.retries) retries, \(st.reopens) reopens, \(st.fifoResets) FIFO resets")
         print("RSS             start \(kib(rig.rss.atStart)), after 1 h \(kib(hour)), end \(kib(rig.rss.latest)), peak \(kib(rig.rss.peak))")
         print(problems.isEmpty ? "result          PASS" : "result          FAIL\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
@@ -161,22 +161,17 @@ struct Soak: ParsableCommand {
     }
 
     func makeChip(_ r: Recording) throws -> (EmulatedChip, AccelerometerChip) {
-        switch chip.lowercased() {
-        case "lis3dh": return (EmulatedLIS3DH(recording: r), .lis3dh)
-        case "mpu6050": return (EmulatedMPU6050(variant: .mpu6050, recording: r), .mpu6050)
-        case "mpu6500": return (EmulatedMPU6050(variant: .mpu6500, recording: r), .mpu6500)
-        case "adxl345": return (EmulatedADXL345(recording: r), .adxl345)
-        case "lsm6ds3": return (EmulatedLSM6DS3(recording: r), .lsm6ds3)
-        case "lsm6dsox": return (EmulatedLSM6DSOX(recording: r), .lsm6dsox)
-        case "bmi160": return (EmulatedBMI160(recording: r), .bmi160)
-        default: throw ValidationError("unknown chip '\(chip)'; choose lis3dh, mpu6050, mpu6500, adxl345, lsm6ds3, lsm6dsox or bmi160")
+        guard let made = emulatedChip(named: chip, recording: r) else {
+            throw ValidationError("unknown chip '\(chip)'; choose \(emulatedChipNames)")
         }
+        return made
     }
 }
 
 extension FaultPlan {
-    func kindsInjected(_ plan: FaultPlan) -> String {
-        FaultKind.allCases.map { "\($0.rawValue) \(plan.injected[$0] ?? 0)" }.joined(separator: ", ")
+    /// Every fault kind with how often it was injected.
+    var injectedSummary: String {
+        FaultKind.allCases.map { "\($0.rawValue) \(injected[$0] ?? 0)" }.joined(separator: ", ")
     }
 }
 

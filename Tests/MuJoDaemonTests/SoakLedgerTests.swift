@@ -97,7 +97,7 @@ final class SoakLedgerTests: XCTestCase {
     /// The real loop, the real driver and an emulated MPU-6050, six minutes of sensor time with a
     /// fault every 10 s on average: every sample accounted for, every event on disk.
     func testShortSoakAccountsForEverySample() throws {
-        FileManager.default.changeCurrentDirectoryPath(repositoryRoot)
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repositoryRoot))
         let report = NSTemporaryDirectory() + "soak-\(getpid()).json"
         defer { try? FileManager.default.removeItem(atPath: report) }
         var soak = try Soak.parse(["--hours", "0.1", "--seed", "7", "--fault-every", "10", "--report", report])
