@@ -116,7 +116,8 @@ final class EmulatorRegisterTests: XCTestCase {
         sys.sleep(nanoseconds: 2_000_000)
         XCTAssertEqual(try sys.i2cReadByte(fd, register: 0x0F), 0x6C)
         var reg: UInt8 = 0
-        XCTAssertThrowsError(try sys.i2cWriteRead(fd, address: 0x6A, register: 0x0F, into: UnsafeMutableRawBufferPointer(start: &reg, count: 1)),
-                             "SMBus-only bus: no I2C_RDWR")
+        withUnsafeMutableBytes(of: &reg) { into in
+            XCTAssertThrowsError(try sys.i2cWriteRead(fd, address: 0x6A, register: 0x0F, into: into), "SMBus-only bus: no I2C_RDWR")
+        }
     }
 }
