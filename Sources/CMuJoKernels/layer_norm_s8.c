@@ -1,10 +1,12 @@
 // mujo_layer_norm_s8: the reference layerNormS8 (MuJoCore/Kernels/LayerNormS8.swift) with the
 // per-element division by the row's √ done as a multiplication by its Double reciprocal plus an
-// exact integer correction (as PortableKernels.quotient), and on the AVX2 path the per-channel
-// requantization eight channels at a time (requantize_avx2.h). Same integer statistics, same bits.
+// exact integer correction (as PortableKernels.quotient), and on the AVX2 path the division four
+// channels at a time in exact double lanes and the per-channel requantization eight at a time
+// (requantize_avx2.h). Same integer statistics, same bits.
 #include "include/CMuJoKernels.h"
 #include "requantize.h"
 #if defined(__x86_64__)
+#include <string.h>
 #include "requantize_avx2.h"
 #endif
 
@@ -81,6 +83,45 @@ static void layer_norm_portable(const int8_t *x, ptrdiff_t rows, ptrdiff_t c, co
 }
 
 #if defined(__x86_64__)
+/// normalise() four channels at a time in double lanes. Every value is an integer below 2⁵³, so
+/// each step is exact: c·d − Σd and its ×2¹² (|·| + half < 2⁵², as quotient() requires), the
+/// truncated product by the reciprocal and its one-step correction (q·den and q·den + den ≤ u + den),
+/// the clamp to ±2²³, and normalised·γ + β (< 2³² in magnitude) clamped to int32 — the same integers
+/// as the scalar code, hence the same bits. The last count % 4 channels take the scalar code.
+__attribute__((target("avx2")))
+static void normalise_avx2(const int8_t *row, ptrdiff_t c, ptrdiff_t c0, ptrdiff_t count, const int8_t *gamma,
+                           const int32_t *beta, int32_t zx, row_statistics s, int32_t *acc) {
+    ptrdiff_t j = 0;
+    const __m256d sign_bit = _mm256_set1_pd(-0.0), one = _mm256_set1_pd(1.0);
+    const __m256d channels = _mm256_set1_pd((double)c), sum = _mm256_set1_pd((double)s.s1);
+    const __m256d scale = _mm256_set1_pd((double)((int64_t)1 << MUJO_LAYER_NORM_FRACTION_BITS));
+    const __m256d den = _mm256_set1_pd((double)s.den), half = _mm256_set1_pd((double)s.half), inverse = _mm256_set1_pd(s.inverse);
+    const __m256d limit = _mm256_set1_pd((double)((int64_t)1 << 23)), neg_limit = _mm256_set1_pd(-(double)((int64_t)1 << 23));
+    const __m256d lo = _mm256_set1_pd((double)INT32_MIN), hi = _mm256_set1_pd((double)INT32_MAX);
+    const __m128i zero_point = _mm_set1_epi32(zx);
+    for (; s.den != 0 && j + 4 <= count; j += 4) {
+        ptrdiff_t i = c0 + j;
+        int32_t x4, g4;
+        memcpy(&x4, row + i, 4);
+        memcpy(&g4, gamma + i, 4);
+        __m256d d = _mm256_cvtepi32_pd(_mm_sub_epi32(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(x4)), zero_point));
+        __m256d num = _mm256_mul_pd(_mm256_sub_pd(_mm256_mul_pd(channels, d), sum), scale);
+        __m256d negative = _mm256_and_pd(num, sign_bit);
+        __m256d u = _mm256_add_pd(_mm256_andnot_pd(sign_bit, num), half);
+        __m256d q = _mm256_round_pd(_mm256_mul_pd(u, inverse), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        __m256d qb = _mm256_mul_pd(q, den);
+        __m256d over = _mm256_cmp_pd(qb, u, _CMP_GT_OQ);
+        __m256d under = _mm256_andnot_pd(over, _mm256_cmp_pd(_mm256_add_pd(qb, den), u, _CMP_LE_OQ));
+        q = _mm256_add_pd(_mm256_sub_pd(q, _mm256_and_pd(over, one)), _mm256_and_pd(under, one));
+        __m256d normalised = _mm256_min_pd(_mm256_max_pd(_mm256_or_pd(q, negative), neg_limit), limit);
+        __m256d g = _mm256_cvtepi32_pd(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(g4)));
+        __m256d b = _mm256_cvtepi32_pd(_mm_loadu_si128((const __m128i *)(beta + i)));
+        __m256d a = _mm256_min_pd(_mm256_max_pd(_mm256_add_pd(_mm256_mul_pd(normalised, g), b), lo), hi);
+        _mm_storeu_si128((__m128i *)(acc + j), _mm256_cvttpd_epi32(a));
+    }
+    normalise(row, c, c0 + j, count - j, gamma, beta, zx, s, acc + j);
+}
+
 __attribute__((target("avx2")))
 static void layer_norm_avx2(const int8_t *x, ptrdiff_t rows, ptrdiff_t c, const int8_t *gamma, const int32_t *beta,
                             const int32_t *requant, int32_t epsilon, int8_t *y, int32_t zx, int32_t zy) {
@@ -90,7 +131,7 @@ static void layer_norm_avx2(const int8_t *x, ptrdiff_t rows, ptrdiff_t c, const 
         row_statistics s = statistics(x + r * c, c, zx, epsilon);
         for (ptrdiff_t c0 = 0; c0 < c; c0 += CHANNEL_CHUNK) {
             ptrdiff_t count = c - c0 < CHANNEL_CHUNK ? c - c0 : CHANNEL_CHUNK;
-            normalise(x + r * c, c, c0, count, gamma, beta, zx, s, acc);
+            normalise_avx2(x + r * c, c, c0, count, gamma, beta, zx, s, acc);
             mujo_requantize_row_avx2(acc, c0, count, &out, y + r * c + c0);
         }
     }

@@ -115,9 +115,8 @@ final class EmulatorRegisterTests: XCTestCase {
         XCTAssertThrowsError(try sys.open("/dev/i2c-1", .readWrite)) { XCTAssertEqual($0 as? Errno, .noEntry) }
         sys.sleep(nanoseconds: 2_000_000)
         XCTAssertEqual(try sys.i2cReadByte(fd, register: 0x0F), 0x6C)
-        var reg: UInt8 = 0
-        withUnsafeMutableBytes(of: &reg) { into in
-            XCTAssertThrowsError(try sys.i2cWriteRead(fd, address: 0x6A, register: 0x0F, into: into), "SMBus-only bus: no I2C_RDWR")
-        }
+        let into = UnsafeMutableRawBufferPointer.allocate(byteCount: 1, alignment: 1)
+        defer { into.deallocate() }
+        XCTAssertThrowsError(try sys.i2cWriteRead(fd, address: 0x6A, register: 0x0F, into: into), "SMBus-only bus: no I2C_RDWR")
     }
 }
