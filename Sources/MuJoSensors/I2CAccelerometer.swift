@@ -21,8 +21,8 @@
 //     ETIMEDOUT during a FIFO data burst: samples may have left the FIFO, so the frames read
 //     before it are delivered, the FIFO is reset, and one .readError gap is reported;
 //   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity
-//     re-checked, chip re-initialised, one .deviceReopened gap; give up after 60 s
-//     (SensorError.deviceVanished);
+//     re-checked, chip re-initialised, one .deviceReopened gap; give up after 60 s of attempts
+//     (SensorError.deviceVanished; time the process was not running does not count);
 //   * EBUSY on I2C_SLAVE → SensorError.addressOwnedByKernel (read it through IIO instead).
 // Timestamps: the FIFO has none, so sample i of n read at time t is anchored at
 // t − (n−1−i)·period and smoothed against the previous sample + period (1/16 correction per
@@ -87,6 +87,11 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     private var vanishedSince: Int64?
     private var nextReopenAt: Int64 = 0
     private var reopenDelay: Int64 = 0
+    /// The absence the reopen loop watched: time between attempts, each interval counted up to
+    /// twice the longest reopen delay. A process that was not scheduled (a stalled reader) did not
+    /// watch the device: a minute of that must not use up the give-up time before any attempt.
+    private var absenceWatched: Int64 = 0
+    private var lastReopenAttemptAt: Int64 = 0
 
     public init(system: S, configuration: I2CAccelerometerConfiguration) {
         self.system = system
@@ -322,6 +327,8 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         l.close()
         let now = system.monotonicNanoseconds()
         vanishedSince = now
+        absenceWatched = 0
+        lastReopenAttemptAt = now
         reopenDelay = configuration.recovery.firstReopenDelayNanoseconds
         nextReopenAt = now + reopenDelay
     }
@@ -329,8 +336,13 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     /// One attempt of the reopen loop (when due).
     private func reopenStep(_ c: AccelerometerChip, _ l: inout I2CLink<S>, into events: inout [SensorEvent]) throws(SensorError) {
         let now = system.monotonicNanoseconds()
-        guard let since = vanishedSince else { return }
+        guard vanishedSince != nil else { return }
         if now < nextReopenAt { return }
+        // (Found by the fault soak: the reader stalled ~55 s while the chip was away for 7 s, the
+        // first attempt after the stall met a NACK burst, and the driver gave up on a chip that had
+        // been back for most of a minute.)
+        absenceWatched += min(now - lastReopenAttemptAt, 2 * configuration.recovery.maximumReopenDelayNanoseconds)
+        lastReopenAttemptAt = now
         do {
             try l.open(reopening: true)
             _ = try identify(&l, wanted: c)
@@ -345,8 +357,8 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             if case .fatal(let e) = error {
                 if case .wrongChip = e {} else if case .cannotOpen = e {} else { throw e }
             }
-            if let limit = configuration.recovery.reopenGiveUpNanoseconds, now - since >= limit {
-                throw .deviceVanished(bus: configuration.bus, address: l.address, seconds: Double(now - since) / 1e9)
+            if let limit = configuration.recovery.reopenGiveUpNanoseconds, absenceWatched >= limit {
+                throw .deviceVanished(bus: configuration.bus, address: l.address, seconds: Double(absenceWatched) / 1e9)
             }
             reopenDelay = min(reopenDelay * 2, configuration.recovery.maximumReopenDelayNanoseconds)
             nextReopenAt = now + reopenDelay
