@@ -131,8 +131,14 @@ struct SoakSensor: MotionSensor {
     mutating func start() throws(SensorError) { try inner.start() }
     mutating func read(into events: inout [SensorEvent]) throws(SensorError) {
         let first = events.count
+        let readBefore = rig.chip.readCount
         try inner.read(into: &events)
-        for e in events[first...] { if let s = e.sample { rig.ledger.deliver(s) } }
+        var delivered = 0
+        for e in events[first...] { if let s = e.sample { rig.ledger.deliver(s); delivered += 1 } }
+        // Samples the driver took from the FIFO in this read but did not deliver (it could not
+        // trust them): the newest ones the chip handed out.
+        let read = rig.chip.readCount - readBefore
+        if read > delivered { rig.ledger.discarded(through: rig.chip.lastReadSeq, count: read - delivered) }
     }
     mutating func waitForData() throws(SensorError) -> Bool {
         rig.beforeWait()

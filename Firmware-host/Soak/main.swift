@@ -121,7 +121,7 @@ struct Soak: ParsableCommand {
 
         print("")
         print("sensor time     \(String(format: "%.2f", sensorHours)) h in \(String(format: "%.0f", wall)) s of wall time")
-        print("samples         produced \(f.produced): classified \(f.classified), inside gaps \(f.inGaps), unfinished window before a gap \(f.beforeGap), unfinished window at the end \(f.atEnd), in the FIFO at the end \(f.inFIFOAtEnd); unexplained \(f.unexplained) (of which \(f.invented) delivered but never produced)")
+        print("samples         produced \(f.produced): classified \(f.classified), inside gaps \(f.inGaps) (of which \(f.discardedByDriver) read and discarded by the driver), unfinished window before a gap \(f.beforeGap), unfinished window at the end \(f.atEnd), in the FIFO at the end \(f.inFIFOAtEnd); unexplained \(f.unexplained) (of which \(f.invented) delivered but never produced)")
         print("events          \(rig.emitted.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")); \(lines) lines on disk")
         print("faults          \(rig.plan.injectedSummary)")
         print("driver          \(st.gaps) gaps, \(st.retries) retries, \(st.reopens) reopens, \(st.fifoResets) FIFO resets")
@@ -131,7 +131,7 @@ struct Soak: ParsableCommand {
         if let report {
             let figures: [String: Any] = [
                 "hours": sensorHours, "wall_seconds": wall, "seed": seed, "chip": kind.name, "rate_hz": rate,
-                "fault_every_s": faultEvery, "produced": f.produced, "classified": f.classified, "inside_gaps": f.inGaps,
+                "fault_every_s": faultEvery, "produced": f.produced, "classified": f.classified, "inside_gaps": f.inGaps, "discarded_by_driver": f.discardedByDriver,
                 "before_gap": f.beforeGap, "at_end": f.atEnd, "in_fifo_at_end": f.inFIFOAtEnd, "unexplained": f.unexplained, "invented": f.invented,
                 "events": rig.emitted, "event_lines_on_disk": lines,
                 "faults": Dictionary(uniqueKeysWithValues: rig.plan.injected.map { ($0.key.rawValue, $0.value) }),

@@ -14,8 +14,11 @@
 //   * poll interval = min(250 ms, 40 % of the time the FIFO takes to fill) unless configured;
 //   * FIFO bursts: ≤ 32-byte SMBus block reads, or ≤ 240-byte I2C_RDWR reads when I2C_FUNCS
 //     has I2C_FUNC_I2C (ADXL345: one 6-byte read per sample, the chip pops one entry per read);
-//   * overflow flag (or a count beyond the FIFO size) → FIFO reset, contents discarded, one
-//     .fifoOverflow gap;
+//   * overflow flag (or a count beyond the FIFO size or what the chip can have sampled) → FIFO
+//     reset, contents discarded, one .fifoOverflow gap;
+//   * after a burst the status is read again: a count that did not fall by what was read is stuck,
+//     the frames may hold filler → none delivered, FIFO reset, one .fifoOverflow gap (BMI160:
+//     frames in its empty-FIFO over-read pattern end the data instead);
 //   * no sample for max(1 s, 20 periods) → chip re-initialised, one .fifoStalled gap;
 //   * EIO/NACK/timeout → the transaction is retried 4× after 1, 2, 4, 8 ms — except EIO /
 //     ETIMEDOUT during a FIFO data burst: samples may have left the FIFO, so the frames read
@@ -220,14 +223,17 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         }
     }
 
-    private func chipRead(_ c: AccelerometerChip, _ l: inout I2CLink<S>, count: Int) throws(LinkError) {
+    /// Reads `count` frames; true when the chip's data showed the FIFO ran out before them (BMI160's
+    /// over-read pattern): the frames read are then exactly what it held.
+    private func chipRead(_ c: AccelerometerChip, _ l: inout I2CLink<S>, count: Int) throws(LinkError) -> Bool {
         switch c {
         case .mpu6050, .mpu6500, .mpu9250: try MPU6050Family.readFrames(&l, setup, count: count, into: &frames)
         case .adxl345: try ADXL345Chip.readFrames(&l, setup, count: count, into: &frames)
         case .lis3dh: try LIS3DHChip.readFrames(&l, setup, count: count, into: &frames)
         case .lsm6ds3, .lsm6dsox: try LSM6DSFamily.readFrames(&l, chip: c, setup, count: count, pairing: &pairing, into: &frames)
-        case .bmi160: try BMI160Chip.readFrames(&l, setup, count: count, into: &frames)
+        case .bmi160: return try BMI160Chip.readFrames(&l, setup, count: count, into: &frames)
         }
+        return false
     }
 
     private func chipResetFIFO(_ c: AccelerometerChip, _ l: inout I2CLink<S>) throws(LinkError) {
@@ -291,7 +297,17 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 }
                 return
             }
-            try chipRead(c, &l, count: status.frames)
+            let ranOut = try chipRead(c, &l, count: status.frames)
+            if !ranOut, try !countWasLive(c, &l, readTime: readTime) {
+                // The count did not fall by what was just read: the register is stuck, so some of
+                // these frames may be filler an empty FIFO handed out, and nothing in the bytes
+                // tells which. None is delivered; the FIFO is reset and the poll is a gap.
+                frames.removeAll(keepingCapacity: true)
+                try chipResetFIFO(c, &l)
+                statistics.fifoResets += 1
+                emitGap(.fifoOverflow, now: system.monotonicNanoseconds(), into: &events)
+                return
+            }
             lastProgress = readTime
             if rateAnchorTime == nil {
                 rateAnchorTime = readTime   // samples up to here are not counted
@@ -321,6 +337,18 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 enterReopenLoop(&l)
             }
         }
+    }
+
+    /// Reads the status again after a burst that drained the FIFO: a live count now holds only what
+    /// the chip sampled during the burst (10 % for its oscillator, 2 at the edges); an overflow
+    /// flag cannot be set by a FIFO just emptied. Found by the fault soak: a count register stuck a
+    /// sample or two above the truth — inside the plausibility bounds — made every poll read filler
+    /// bytes (LIS3DH, ADXL345 and BMI160 have no per-sample tag to tell them from data).
+    private func countWasLive(_ c: AccelerometerChip, _ l: inout I2CLink<S>, readTime: Int64) throws(LinkError) -> Bool {
+        let after = try chipStatus(c, &l)
+        let elapsed = Double(system.monotonicNanoseconds() - readTime) / Double(period)
+        let arrived = (Int(elapsed * 1.1) + 2) * setup.framesPerSample
+        return !after.overflow && after.frames <= arrived
     }
 
     private func enterReopenLoop(_ l: inout I2CLink<S>) {
