@@ -8,6 +8,7 @@
 //     stuckStatus: when set, the FIFO status/count registers read this frozen value (fault).
 //     readCount, droppedCount, inFIFOCount, lastReadSeq
 //     discardSettledLog(_:) hands over and forgets the log's settled head (long runs: the fault soak).
+//     bookkeepingBytes: the capacity of the log and FIFO arrays.
 //   Subclasses (one file each): EmulatedMPU6050, EmulatedADXL345, EmulatedLIS3DH,
 //     EmulatedLSM6DS3, EmulatedLSM6DSOX.
 //
@@ -231,6 +232,13 @@ open class EmulatedChip {
         producedCounts.removeFirst(k)
         fates.removeFirst(k)
         logBase += k
+    }
+
+    /// Bytes held by the ground-truth log and the FIFO model (array capacities): what the emulator
+    /// itself keeps, which the fault soak tells apart from the driver's and the loop's memory.
+    public var bookkeepingBytes: Int {
+        producedTimes.capacity * 8 + producedCounts.capacity * MemoryLayout<SIMD3<Int32>>.stride + fates.capacity
+            + (fifoSeq.capacity + fifoData.capacity + fifoDataHigh.capacity + transactionPops.capacity) * 8
     }
 
     /// Saturating conversion helper: value / scale rounded, clamped to [lo, hi].

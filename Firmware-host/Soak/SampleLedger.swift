@@ -56,6 +56,12 @@ final class SampleLedger {
         self.toleranceNanoseconds = toleranceNanoseconds
     }
 
+    /// Bytes held by the ledger's queues (array capacities).
+    var bookkeepingBytes: Int {
+        (delivered.capacity + pendingRead.capacity + pendingDropped.capacity) * 8
+            + (windows.capacity + gaps.capacity) * MemoryLayout<Span>.stride + discards.capacity * MemoryLayout<ClosedRange<Int>>.stride
+    }
+
     // MARK: what the loop was handed and what it reported
 
     func deliver(_ sample: MotionSample) { delivered.append(sample.timestampNanoseconds) }

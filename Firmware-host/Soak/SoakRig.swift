@@ -44,13 +44,16 @@ final class SoakRig {
     func beforeWait() {
         plan.due(at: system.now) { kind, random in inject(kind, &random) }
         ledger.settle(chip)
-        rss.observe(sensorNanoseconds: system.now)
+        rss.observe(sensorNanoseconds: system.now, bookkeeping: bookkeepingBytes)
         if system.now - lastProgress >= 3_600_000_000_000 {
             lastProgress = system.now
             let f = ledger.figures
-            progress("  \(system.now / 3_600_000_000_000) h: \(f.produced) samples, \(f.unexplained) unexplained, RSS \(rss.latest / 1024) KiB")
+            progress("  \(system.now / 3_600_000_000_000) h: \(f.produced) samples, \(f.unexplained) unexplained, RSS \(rss.latest / 1024) KiB (the soak's own bookkeeping \(rss.bookkeepingLatest / 1024) KiB)")
         }
     }
+
+    /// What the emulated chip and the ledger keep to judge every sample (not mujod's memory).
+    var bookkeepingBytes: Int { chip.bookkeepingBytes + ledger.bookkeepingBytes }
 
     private func inject(_ kind: FaultKind, _ random: inout SeededGenerator) {
         let address = chip.address
@@ -98,20 +101,32 @@ final class SoakRig {
     }
 }
 
-/// Resident memory at the first window, after the first hour of sensor time, and at the end.
+/// Resident memory at the first window, after the first hour of sensor time, and at the end; beside
+/// each, the bytes the soak itself holds to judge samples (the emulator's ground-truth log and FIFO
+/// model, the ledger's queues). Those grow with the longest stretch the soak had to hold unjudged
+/// (e.g. a reader stall of minutes: every sample of it logged at once), not with mujod's memory.
 struct RSSCheckpoints {
     private(set) var atStart: Int? = nil
     private(set) var afterFirstHour: Int? = nil
     private(set) var latest = 0
     private(set) var peak = 0
+    private(set) var bookkeepingAfterFirstHour: Int? = nil
+    private(set) var bookkeepingLatest = 0
     private var startedAt: Int64? = nil
 
-    mutating func observe(sensorNanoseconds t: Int64) {
+    mutating func observe(sensorNanoseconds t: Int64, bookkeeping: Int) {
         latest = Self.residentBytes()
+        bookkeepingLatest = bookkeeping
         peak = max(peak, latest)
         if startedAt == nil { startedAt = t; atStart = latest }
-        if afterFirstHour == nil, let s = startedAt, t - s >= 3_600_000_000_000 { afterFirstHour = latest }
+        if afterFirstHour == nil, let s = startedAt, t - s >= 3_600_000_000_000 {
+            afterFirstHour = latest
+            bookkeepingAfterFirstHour = bookkeeping
+        }
     }
+
+    /// Growth of the soak's own bookkeeping since the first hour (0 when it shrank).
+    var bookkeepingGrowth: Int { max(0, bookkeepingLatest - (bookkeepingAfterFirstHour ?? bookkeepingLatest)) }
 
     static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }

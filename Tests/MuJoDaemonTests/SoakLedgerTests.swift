@@ -123,6 +123,24 @@ final class SoakLedgerTests: XCTestCase {
         XCTAssertEqual(f.explained + f.unexplained - f.invented, f.produced)
     }
 
+    /// The RSS bound excuses exactly what the soak's own bookkeeping grew by since the first hour:
+    /// the emulator logs every sample of a long stall at once (10,000 here), and that is measured.
+    func testOwnBookkeepingIsMeasured() {
+        let chip = TestChip(fifo: false)
+        chip.advance(to: 0)
+        let before = chip.bookkeepingBytes
+        chip.advance(to: ms(100_000))
+        XCTAssertGreaterThanOrEqual(chip.bookkeepingBytes - before, 10_000 * (8 + 16 + 1))
+        var rss = RSSCheckpoints()
+        rss.observe(sensorNanoseconds: 0, bookkeeping: 100)
+        rss.observe(sensorNanoseconds: 3_600_000_000_000, bookkeeping: 200)
+        XCTAssertEqual(rss.bookkeepingGrowth, 0)
+        rss.observe(sensorNanoseconds: 7_200_000_000_000, bookkeeping: 500)
+        XCTAssertEqual(rss.bookkeepingGrowth, 300)
+        rss.observe(sensorNanoseconds: 9_000_000_000_000, bookkeeping: 150)
+        XCTAssertEqual(rss.bookkeepingGrowth, 0, "a shrink excuses nothing")
+    }
+
     /// The real loop, the real driver and an emulated MPU-6050, six minutes of sensor time with a
     /// fault every 10 s on average: every sample accounted for, every event on disk.
     func testShortSoakAccountsForEverySample() throws {

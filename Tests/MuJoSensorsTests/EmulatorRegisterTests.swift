@@ -139,4 +139,15 @@ final class EmulatorRegisterTests: XCTestCase {
         XCTAssertEqual(Array(b[12..<24]), [0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00])
         XCTAssertNotEqual(Array(b[0..<6]), [0x80, 0x00, 0x80, 0x00, 0x80, 0x00])
     }
+
+    /// The list of samples a transaction popped holds one transaction's (a failed burst demotes
+    /// them); it used to keep every sample read between two partial-EIO faults (the fault soak's
+    /// memory growth).
+    func testTransactionPopsHoldOneTransaction() throws {
+        let rig = try Rig(.lis3dh, rateHz: 100)
+        try rig.driver.start()
+        _ = try rig.run(seconds: 10)
+        XCTAssertGreaterThan(rig.chip.readCount, 900)
+        XCTAssertLessThanOrEqual(rig.chip.transactionPops.count, 5, "one 30-byte burst pops at most 5 samples")
+    }
 }
