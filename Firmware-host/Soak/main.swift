@@ -2,7 +2,8 @@
 // the code the board runs) against a register-level emulated chip playing the committed real recording
 // in a loop, for many hours of sensor time on an accelerated clock, with faults injected at random
 // from a seed. Every sample the emulator produced is accounted for (SampleLedger.swift); the run fails
-// on any unexplained sample, a lost event line, a sensor failure, or memory that grows after the first hour.
+// on any unexplained sample, a lost event line, a sensor failure, or memory that grows after the first hour
+// by more than --rss-growth-ki-b beyond what the soak's own sample bookkeeping grew by (measured).
 //
 //   mujo-soak --hours 24 --seed 1 --chip mpu6050 --report soak.json
 import ArgumentParser
@@ -43,7 +44,7 @@ struct Soak: ParsableCommand {
     @Option(help: "Write the figures as JSON here (atomically).")
     var report: String?
 
-    @Option(help: "RSS at the end may exceed RSS after the first hour by at most this many KiB.")
+    @Option(help: "RSS at the end may exceed RSS after the first hour by at most this many KiB, beyond what the soak's own sample bookkeeping grew by.")
     var rssGrowthKiB = 256
 
     mutating func run() throws {
