@@ -263,14 +263,14 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             return
         }
         frames.removeAll(keepingCapacity: true)
+        var counted = 0, countedAt: Int64 = 0   // what the status said, and when: a cut-short read's frames are its oldest
         do {
             let status = try chipStatus(c, &l)
             let readTime = system.monotonicNanoseconds()
-            // A count beyond the FIFO's capacity is a corrupt status read: treat it as an overflow.
-            // (+1: ADXL345 counts the sample held in its output registers too, up to 33.) So is a
-            // count beyond what the chip could have sampled since its FIFO was last emptied (10 %
-            // for its oscillator, 2 in flight): reading it would invent samples from an empty FIFO
-            // (found by the fault soak, with a glitching count register).
+            counted = status.frames; countedAt = readTime
+            // A count beyond the FIFO's capacity (+1: ADXL345 counts its output registers, up to 33)
+            // is a corrupt status read: an overflow. So is one beyond what the chip can have sampled
+            // since its FIFO was emptied (10 % oscillator, 2 in flight; soak: a glitching count).
             // Fewer than the chip must have sampled since the last read (10 % slower, 2 at the edges)
             // is one too, a count stuck low: the FIFO would overflow behind it with no flag to say so.
             // (A count of 0 is left to the stall check below; after a start or reset the chip's own
@@ -321,8 +321,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             case .fatal(let e): throw e
             case .dataLost:
                 // Deliver what arrived before the failure, then resynchronise the FIFO.
-                let now = system.monotonicNanoseconds()
-                if !frames.isEmpty { deliver(readTime: now, into: &events) }
+                if !frames.isEmpty { deliver(readTime: countedAt, counted: counted, into: &events) }
                 do {
                     try chipResetFIFO(c, &l)
                     statistics.fifoResets += 1
@@ -333,17 +332,16 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 }
             case .vanished:
                 // Frames read before the device went away are real: deliver them first.
-                if !frames.isEmpty { deliver(readTime: system.monotonicNanoseconds(), into: &events) }
+                if !frames.isEmpty { deliver(readTime: countedAt, counted: counted, into: &events) }
                 enterReopenLoop(&l)
             }
         }
     }
 
-    /// Reads the status again after a burst that drained the FIFO: a live count now holds only what
-    /// the chip sampled during the burst (10 % for its oscillator, 2 at the edges); an overflow
-    /// flag cannot be set by a FIFO just emptied. Found by the fault soak: a count register stuck a
-    /// sample or two above the truth — inside the plausibility bounds — made every poll read filler
-    /// bytes (LIS3DH, ADXL345 and BMI160 have no per-sample tag to tell them from data).
+    /// Reads the status again after a burst that drained the FIFO: a live count holds only what the
+    /// chip sampled meanwhile (10 % oscillator, 2 at the edges), and no overflow. Soak: a count stuck
+    /// a sample or two above the truth, inside the bounds, made every poll read filler bytes (LIS3DH,
+    /// ADXL345 and BMI160 have no per-sample tag to tell them from data).
     private func countWasLive(_ c: AccelerometerChip, _ l: inout I2CLink<S>, readTime: Int64) throws(LinkError) -> Bool {
         let after = try chipStatus(c, &l)
         let elapsed = Double(system.monotonicNanoseconds() - readTime) / Double(period)
@@ -417,11 +415,13 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         lastReadTime = nil
     }
 
-    private func deliver(readTime: Int64, into events: inout [SensorEvent]) {
-        let n = frames.count
+    /// Timestamps frames as the first of `counted` reported at `readTime`: a read cut short got the
+    /// FIFO's oldest (soak: a deep backlog after a stall, then an EIO, stamped them seconds late).
+    private func deliver(readTime: Int64, counted: Int = 0, into events: inout [SensorEvent]) {
+        let n = frames.count, total = max(n, counted)
         let p = period
         for i in 0..<n {
-            let ts = FIFOTimestamps.next(after: lastTimestamp, index: i, count: n, readTime: readTime, period: p, floor: floorTimestamp)
+            let ts = FIFOTimestamps.next(after: lastTimestamp, index: i, count: total, readTime: readTime, period: p, floor: floorTimestamp)
             lastTimestamp = ts
             let f = frames[i]
             let a = SIMD3<Float>(Float(f.accel.x), Float(f.accel.y), Float(f.accel.z)) * setup.accelScale
