@@ -23,13 +23,11 @@
 //   * EIO/NACK/timeout → the transaction is retried 4× after 1, 2, 4, 8 ms — except EIO /
 //     ETIMEDOUT during a FIFO data burst: samples may have left the FIFO, so the frames read
 //     before it are delivered, the FIFO is reset, and one .readError gap is reported;
-//   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity
-//     re-checked, chip re-initialised, one .deviceReopened gap; give up after 60 s of attempts
-//     (SensorError.deviceVanished; time the process was not running does not count);
+//   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity re-checked,
+//     chip re-initialised, one .deviceReopened gap; give up after 60 s of attempts (deviceVanished);
 //   * EBUSY on I2C_SLAVE → SensorError.addressOwnedByKernel (read it through IIO instead).
-// Timestamps: the FIFO has none, so sample i of n read at time t is anchored at
-// t − (n−1−i)·period and smoothed against the previous sample + period (1/16 correction per
-// sample), strictly increasing. The stream never contains invented samples.
+// Timestamps: sample i of n counted at time t is anchored at t − (n−1−i)·period and smoothed against
+// the previous + period (1/16 per sample), strictly increasing. The stream never invents samples.
 
 /// What to open and how to configure it.
 public struct I2CAccelerometerConfiguration {
@@ -81,7 +79,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     /// Since when the stream holds nothing unaccounted for while no sample has come since: the
     /// end of the last gap, or when sampling started. A loss before the next sample starts here.
     private var accountedUntil: Int64?
-    private var lastProgress: Int64 = 0
+    private var lastProgress: Int64 = 0, chipKeptSampling = false   // (the last gap reset the FIFO only)
     private var floorTimestamp: Int64 = 0
     // Measured rate: samples delivered since the anchor read (reset at every gap).
     private var rateAnchorTime: Int64?
@@ -152,6 +150,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 lastTimestamp = nil
                 lastProgress = system.monotonicNanoseconds()
                 accountedUntil = lastProgress
+                chipKeptSampling = false
                 return
             } catch {
                 l.close()
@@ -271,15 +270,15 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             // A count beyond the FIFO's capacity (+1: ADXL345 counts its output registers, up to 33)
             // is a corrupt status read: an overflow. So is one beyond what the chip can have sampled
             // since its FIFO was emptied (10 % oscillator, 2 in flight; soak: a glitching count).
-            // Fewer than the chip must have sampled since the last read (10 % slower, 2 at the edges)
-            // is one too, a count stuck low: the FIFO would overflow behind it with no flag to say so.
-            // (A count of 0 is left to the stall check below; after a start or reset the chip's own
-            // start-up time makes the lower bound unknown.)
+            // Fewer than the chip must have sampled since the last read or FIFO reset (10 % slower, 2 at
+            // the edges) is one too, stuck low: the FIFO would overflow unflagged behind it, its frames
+            // stamped as the newest (soak, LSM6DSOX seed 2). A count of 0 is left to the stall check; after
+            // a start or re-initialisation the chip's start-up time makes the lower bound unknown.
             var plausible = setup.fifoFrames + 1, least = 0
             if let since = lastReadTime ?? accountedUntil, readTime >= since {
                 let elapsed = Double(readTime - since) / Double(period)
                 plausible = min(plausible, (Int(elapsed * 1.1) + 2) * setup.framesPerSample)
-                if lastReadTime != nil { least = max(0, Int(elapsed * 0.9) - 2) * setup.framesPerSample }
+                if lastReadTime != nil || chipKeptSampling { least = max(0, Int(elapsed * 0.9) - 2) * setup.framesPerSample }
             }
             if status.overflow || status.frames > plausible || (status.frames > 0 && status.frames < least) {
                 try chipResetFIFO(c, &l)
@@ -408,6 +407,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         }
         events.append(.gap(SensorGap(reason: reason, startNanoseconds: start, endNanoseconds: now, estimatedLostSamples: lost)))
         statistics.gaps += 1
+        chipKeptSampling = reason == .fifoOverflow || reason == .readError   // a FIFO reset only
         lastTimestamp = nil
         accountedUntil = now
         floorTimestamp = now

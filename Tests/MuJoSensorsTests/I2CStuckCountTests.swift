@@ -75,4 +75,30 @@ final class I2CStuckCountTests: XCTestCase {
         XCTAssertEqual(rig.chip.droppedCount, 0)
         assertStrictlyIncreasing(events)
     }
+
+    /// After an overflow gap (a FIFO reset only: the chip kept sampling) a count below what the chip
+    /// must have sampled since is refused as well. Soak, LSM6DSOX seed 2: the count read 180 of 512
+    /// held, the read was cut short by a NACK burst before the count could be checked again, and its
+    /// frames (the FIFO's oldest) were stamped as the newest, seconds late.
+    func testCountStuckLowAfterAFIFOResetIsRefused() throws {
+        let rig = try Rig(.lsm6dsox, rateHz: 50)
+        try rig.driver.start()
+        var events = try rig.run(seconds: 3)
+        rig.system.advance(by: 15_000_000_000)   // the FIFO (512 records, 9.8 s) overflows
+        events += try rig.run(seconds: 0.2)       // one poll: the overflow gap
+        XCTAssertEqual(events.compactMap { $0.gap?.reason }, [.fifoOverflow])
+        rig.system.advance(by: 5_000_000_000)    // ~260 samples wait
+        rig.system.stickStatus(bus: bus, address: rig.chip.address, value: 0x3C, forNanoseconds: 400_000_000)   // 60, no flag
+        rig.system.nack(bus: bus, address: rig.chip.address, transactions: 12, afterTransactions: 3)
+        events += try rig.run(seconds: 5)
+        let f = groundTruth(rig, events)
+        XCTAssertLessThan(f.maxTimestampErrorMs, 350, "\(f)")
+        let gaps = events.compactMap { $0.gap }
+        var outside = 0
+        for (i, fate) in rig.chip.fates.enumerated() where fate == .dropped {
+            let t = rig.chip.producedTimes[i]
+            if !gaps.contains(where: { $0.startNanoseconds - 50_000_000 <= t && t <= $0.endNanoseconds + 50_000_000 }) { outside += 1 }
+        }
+        XCTAssertEqual(outside, 0, "lost samples outside every reported gap")
+    }
 }
