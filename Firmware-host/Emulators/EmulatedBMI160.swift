@@ -6,7 +6,8 @@
 // 3:0: 25 · 2^(n−6) Hz, power-on 0x28); ACC_RANGE 0x41 (0x03/0x05/0x08/0x0C); FIFO_CONFIG_1
 // 0x47 bit 6 accelerometer in FIFO (bit 4 header mode is not modelled); INT_EN_1 0x51 bit 5
 // enables the FIFO-full status INT_STATUS_1 0x1D bit 5 (= FIFO full now); FIFO_LENGTH 0x22/0x23
-// byte count; FIFO_DATA 0x24 pops one byte per read and does not increment. 1024-byte FIFO,
+// byte count; FIFO_DATA 0x24 pops one byte per read and does not increment (an empty FIFO reads
+// 0x80, 0x00, … — the datasheet's over-read value). 1024-byte FIFO,
 // oldest frame overwritten when full. Data registers 0x12–0x17 hold the latest sample.
 
 public final class EmulatedBMI160: EmulatedChip {
@@ -69,11 +70,22 @@ public final class EmulatedBMI160: EmulatedChip {
             if let s = stuckStatus { return s }
             return UInt8((fifoBytes >> 8) & 0x07)
         case 0x24:
+            // Reading past the fill level ("over-reading") returns no sample: BMI160 datasheet, FIFO
+            // (headerless mode: 0x8000 per axis; header mode: the over-read header 0x80), and
+            // Bosch's BMI160 API ends headerless parsing at the bytes 0x80 0x00 (check_frame_validity).
+            // Modelled as 0x80, 0x00 repeated from where the data ran out.
+            guard fifoCount > 0 else {
+                overreadBytes += 1
+                return overreadBytes % 2 == 1 ? 0x80 : 0x00
+            }
             return popByte()
         default:
             return registers[Int(register)]
         }
     }
+
+    private var overreadBytes = 0
+    public override func endTransaction() { overreadBytes = 0 }
 
     public override func write(_ register: UInt8, _ value: UInt8) {
         switch register {

@@ -6,8 +6,9 @@
 //     produced / fate / counts: the ground-truth log of every sample the emulated FIFO produced
 //       (fate .inFIFO, .read — popped by the host —, .dropped — lost to overflow or a reset).
 //     stuckStatus: when set, the FIFO status/count registers read this frozen value (fault).
-//     readCount, droppedCount, inFIFOCount
+//     readCount, droppedCount, inFIFOCount, lastReadSeq
 //     discardSettledLog(_:) hands over and forgets the log's settled head (long runs: the fault soak).
+//     bookkeepingBytes: the capacity of the log and FIFO arrays.
 //   Subclasses (one file each): EmulatedMPU6050, EmulatedADXL345, EmulatedLIS3DH,
 //     EmulatedLSM6DS3, EmulatedLSM6DSOX.
 //
@@ -33,6 +34,8 @@ open class EmulatedChip {
     public private(set) var producedCounts: [SIMD3<Int32>] = []
     public var fates: [SampleFate] = []
     public private(set) var readCount = 0
+    /// Sequence number of the sample the host read last (-1 before any).
+    public private(set) var lastReadSeq = -1
     public private(set) var droppedCount = 0
     public var inFIFOCount: Int { fifoCount }
 
@@ -158,7 +161,7 @@ open class EmulatedChip {
     func popHead() {
         guard fifoCount > 0 else { return }
         let seq = fifoSeq[fifoHead]
-        if fates[seq - logBase] == .inFIFO { fates[seq - logBase] = .read; readCount += 1; transactionPops.append(seq) }
+        if fates[seq - logBase] == .inFIFO { fates[seq - logBase] = .read; readCount += 1; lastReadSeq = seq; transactionPops.append(seq) }
         fifoHead += 1
         headOffset = 0
         compact()
@@ -229,6 +232,13 @@ open class EmulatedChip {
         producedCounts.removeFirst(k)
         fates.removeFirst(k)
         logBase += k
+    }
+
+    /// Bytes held by the ground-truth log and the FIFO model (array capacities): what the emulator
+    /// itself keeps, which the fault soak tells apart from the driver's and the loop's memory.
+    public var bookkeepingBytes: Int {
+        producedTimes.capacity * 8 + producedCounts.capacity * MemoryLayout<SIMD3<Int32>>.stride + fates.capacity
+            + (fifoSeq.capacity + fifoData.capacity + fifoDataHigh.capacity + transactionPops.capacity) * 8
     }
 
     /// Saturating conversion helper: value / scale rounded, clamped to [lo, hi].

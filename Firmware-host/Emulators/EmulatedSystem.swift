@@ -197,6 +197,9 @@ public final class EmulatedSystem: SystemCalls {
             faults[k] = f
         }
         guard let chip = bus.chips[address] else { failedTransactions += 1; throw Errno.remoteIO }
+        // A new transaction: what the last one popped is settled. (Cleared only by partial faults
+        // before, this list grew by every sample read between them: the fault soak's memory growth.)
+        chip.transactionPops.removeAll(keepingCapacity: true)
         chip.advance(to: now)
         return chip
     }

@@ -17,6 +17,9 @@ final class SampleLedger {
         var inGaps = 0
         var beforeGap = 0
         var atEnd = 0
+        /// Of `inGaps` (or `unexplained`): samples the driver read from the FIFO and discarded,
+        /// which, like the chip's dropped ones, must lie inside a reported gap.
+        var discardedByDriver = 0
         var inFIFOAtEnd = 0
         /// Unexplained samples of the produced ones, plus deliveries the chip never produced.
         var unexplained = 0
@@ -42,6 +45,7 @@ final class SampleLedger {
     private var deliveredHead = 0
     private var pendingRead: [Int64] = []      // driver times of paired reads, awaiting a verdict
     private var pendingDropped: [Int64] = []   // chip times of dropped samples, awaiting a gap
+    private var discards: [ClosedRange<Int>] = []   // sequence numbers read but not delivered
     private var windows: [Span] = []
     private var gaps: [Span] = []
     private var reportedUntil = Int64.min
@@ -52,9 +56,24 @@ final class SampleLedger {
         self.toleranceNanoseconds = toleranceNanoseconds
     }
 
+    /// Bytes held by the ledger's queues (array capacities).
+    var bookkeepingBytes: Int {
+        (delivered.capacity + pendingRead.capacity + pendingDropped.capacity) * 8
+            + (windows.capacity + gaps.capacity) * MemoryLayout<Span>.stride + discards.capacity * MemoryLayout<ClosedRange<Int>>.stride
+    }
+
     // MARK: what the loop was handed and what it reported
 
     func deliver(_ sample: MotionSample) { delivered.append(sample.timestampNanoseconds) }
+
+    /// The driver read `count` samples, the last of them `seq`, and delivered none of them: they are
+    /// lost to the loop, and judged like the chip's dropped ones (a reported gap must hold them).
+    func discarded(through seq: Int, count: Int) { discards.append((seq - count + 1)...seq) }
+
+    private func wasDiscarded(_ seq: Int) -> Bool {
+        while let d = discards.first, d.upperBound < seq { discards.removeFirst() }
+        return discards.first?.contains(seq) ?? false
+    }
 
     func record(_ event: SessionEvent) {
         switch event {
@@ -82,7 +101,10 @@ final class SampleLedger {
     func settle(_ chip: EmulatedChip) {
         chip.discardSettledLog { seq, time, fate in
             figures.produced += 1
-            if fate == .read {
+            if fate == .read, wasDiscarded(seq) {
+                figures.discardedByDriver += 1
+                pendingDropped.append(time)
+            } else if fate == .read {
                 // The host's k-th read is the loop's k-th delivered sample, at about the chip's instant.
                 // A delivery well before it was never produced (invented or duplicated); one well after
                 // it means this read never reached the loop. Either way the two streams realign here.

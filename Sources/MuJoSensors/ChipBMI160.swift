@@ -6,7 +6,8 @@
 // = 0x40 (accelerometer, headerless frames of 6 bytes X, Y, Z little-endian); INT_EN_1 0x51 = 0x20
 // (FIFO-full status); CMD=0xB0 (FIFO flush). Status: INT_STATUS_1 0x1D bit 5 = FIFO full (1024 B:
 // the next frame overwrites the oldest); FIFO_LENGTH 0x22/0x23 (11-bit byte count); data at
-// FIFO_DATA 0x24 (a burst does not increment).
+// FIFO_DATA 0x24 (a burst does not increment). Reading past the fill level returns the over-read
+// pattern 0x80 0x00 (datasheet: 0x8000 in headerless mode), never a sample.
 
 enum BMI160Chip {
     static func configure<S>(_ link: inout I2CLink<S>, _ settings: ChipSettings) throws(LinkError) -> ChipSetup {
@@ -46,7 +47,11 @@ enum BMI160Chip {
         return FIFOStatus(frames: bytes / 6, overflow: int1 & 0x20 != 0)
     }
 
-    static func readFrames<S>(_ link: inout I2CLink<S>, _ setup: ChipSetup, count: Int, into frames: inout [RawFrame]) throws(LinkError) {
+    /// Reads `count` frames; returns true when the data ran out first: a frame of the over-read
+    /// pattern (bytes 0x80 0x00 on every axis: what an empty FIFO returns, datasheet "FIFO
+    /// over-reading"; Bosch's API stops at 0x80 0x00) is no sample, and neither is anything after it.
+    /// (A real sample of exactly 128 counts on all three axes would be lost with it.)
+    static func readFrames<S>(_ link: inout I2CLink<S>, _ setup: ChipSetup, count: Int, into frames: inout [RawFrame]) throws(LinkError) -> Bool {
         let perBurst = max(1, link.maxTransfer / 6)
         var left = count
         while left > 0 {
@@ -55,9 +60,15 @@ enum BMI160Chip {
             let b = link.scratch
             for i in 0..<n {
                 let o = i * 6
+                if isOverread(b, o) { return true }
                 frames.append(RawFrame(accel: SIMD3(int16LE(b, o), int16LE(b, o + 2), int16LE(b, o + 4))))
             }
             left -= n
         }
+        return false
+    }
+
+    static func isOverread(_ b: [UInt8], _ o: Int) -> Bool {
+        b[o] == 0x80 && b[o + 1] == 0x00 && b[o + 2] == 0x80 && b[o + 3] == 0x00 && b[o + 4] == 0x80 && b[o + 5] == 0x00
     }
 }

@@ -14,19 +14,20 @@
 //   * poll interval = min(250 ms, 40 % of the time the FIFO takes to fill) unless configured;
 //   * FIFO bursts: ≤ 32-byte SMBus block reads, or ≤ 240-byte I2C_RDWR reads when I2C_FUNCS
 //     has I2C_FUNC_I2C (ADXL345: one 6-byte read per sample, the chip pops one entry per read);
-//   * overflow flag (or a count beyond the FIFO size) → FIFO reset, contents discarded, one
-//     .fifoOverflow gap;
+//   * overflow flag (or a count beyond the FIFO size or what the chip can have sampled) → FIFO
+//     reset, contents discarded, one .fifoOverflow gap;
+//   * after a burst the status is read again: a count that did not fall by what was read is stuck,
+//     the frames may hold filler → none delivered, FIFO reset, one .fifoOverflow gap (BMI160:
+//     frames in its empty-FIFO over-read pattern end the data instead);
 //   * no sample for max(1 s, 20 periods) → chip re-initialised, one .fifoStalled gap;
 //   * EIO/NACK/timeout → the transaction is retried 4× after 1, 2, 4, 8 ms — except EIO /
 //     ETIMEDOUT during a FIFO data burst: samples may have left the FIFO, so the frames read
 //     before it are delivered, the FIFO is reset, and one .readError gap is reported;
-//   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity
-//     re-checked, chip re-initialised, one .deviceReopened gap; give up after 60 s
-//     (SensorError.deviceVanished);
+//   * still failing, or ENODEV/ENOENT → close, reopen every 100 ms doubling to 2 s, identity re-checked,
+//     chip re-initialised, one .deviceReopened gap; give up after 60 s of attempts (deviceVanished);
 //   * EBUSY on I2C_SLAVE → SensorError.addressOwnedByKernel (read it through IIO instead).
-// Timestamps: the FIFO has none, so sample i of n read at time t is anchored at
-// t − (n−1−i)·period and smoothed against the previous sample + period (1/16 correction per
-// sample), strictly increasing. The stream never contains invented samples.
+// Timestamps: sample i of n counted at time t is anchored at t − (n−1−i)·period and smoothed against
+// the previous + period (1/16 per sample), strictly increasing. The stream never invents samples.
 
 /// What to open and how to configure it.
 public struct I2CAccelerometerConfiguration {
@@ -78,7 +79,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     /// Since when the stream holds nothing unaccounted for while no sample has come since: the
     /// end of the last gap, or when sampling started. A loss before the next sample starts here.
     private var accountedUntil: Int64?
-    private var lastProgress: Int64 = 0
+    private var lastProgress: Int64 = 0, chipKeptSampling = false   // (the last gap reset the FIFO only)
     private var floorTimestamp: Int64 = 0
     // Measured rate: samples delivered since the anchor read (reset at every gap).
     private var rateAnchorTime: Int64?
@@ -87,6 +88,11 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     private var vanishedSince: Int64?
     private var nextReopenAt: Int64 = 0
     private var reopenDelay: Int64 = 0
+    /// The absence the reopen loop watched: time between attempts, each interval counted up to
+    /// twice the longest reopen delay. A process that was not scheduled (a stalled reader) did not
+    /// watch the device: a minute of that must not use up the give-up time before any attempt.
+    private var absenceWatched: Int64 = 0
+    private var lastReopenAttemptAt: Int64 = 0
 
     public init(system: S, configuration: I2CAccelerometerConfiguration) {
         self.system = system
@@ -144,6 +150,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 lastTimestamp = nil
                 lastProgress = system.monotonicNanoseconds()
                 accountedUntil = lastProgress
+                chipKeptSampling = false
                 return
             } catch {
                 l.close()
@@ -215,14 +222,17 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         }
     }
 
-    private func chipRead(_ c: AccelerometerChip, _ l: inout I2CLink<S>, count: Int) throws(LinkError) {
+    /// Reads `count` frames; true when the chip's data showed the FIFO ran out before them (BMI160's
+    /// over-read pattern): the frames read are then exactly what it held.
+    private func chipRead(_ c: AccelerometerChip, _ l: inout I2CLink<S>, count: Int) throws(LinkError) -> Bool {
         switch c {
         case .mpu6050, .mpu6500, .mpu9250: try MPU6050Family.readFrames(&l, setup, count: count, into: &frames)
         case .adxl345: try ADXL345Chip.readFrames(&l, setup, count: count, into: &frames)
         case .lis3dh: try LIS3DHChip.readFrames(&l, setup, count: count, into: &frames)
         case .lsm6ds3, .lsm6dsox: try LSM6DSFamily.readFrames(&l, chip: c, setup, count: count, pairing: &pairing, into: &frames)
-        case .bmi160: try BMI160Chip.readFrames(&l, setup, count: count, into: &frames)
+        case .bmi160: return try BMI160Chip.readFrames(&l, setup, count: count, into: &frames)
         }
+        return false
     }
 
     private func chipResetFIFO(_ c: AccelerometerChip, _ l: inout I2CLink<S>) throws(LinkError) {
@@ -252,23 +262,23 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             return
         }
         frames.removeAll(keepingCapacity: true)
+        var counted = 0, countedAt: Int64 = 0   // what the status said, and when: a cut-short read's frames are its oldest
         do {
             let status = try chipStatus(c, &l)
             let readTime = system.monotonicNanoseconds()
-            // A count beyond the FIFO's capacity is a corrupt status read: treat it as an overflow.
-            // (+1: ADXL345 counts the sample held in its output registers too, up to 33.) So is a
-            // count beyond what the chip could have sampled since its FIFO was last emptied (10 %
-            // for its oscillator, 2 in flight): reading it would invent samples from an empty FIFO
-            // (found by the fault soak, with a glitching count register).
-            // Fewer than the chip must have sampled since the last read (10 % slower, 2 at the edges)
-            // is one too, a count stuck low: the FIFO would overflow behind it with no flag to say so.
-            // (A count of 0 is left to the stall check below; after a start or reset the chip's own
-            // start-up time makes the lower bound unknown.)
+            counted = status.frames; countedAt = readTime
+            // A count beyond the FIFO's capacity (+1: ADXL345 counts its output registers, up to 33)
+            // is a corrupt status read: an overflow. So is one beyond what the chip can have sampled
+            // since its FIFO was emptied (10 % oscillator, 2 in flight; soak: a glitching count).
+            // Fewer than the chip must have sampled since the last read or FIFO reset (10 % slower, 2 at
+            // the edges) is one too, stuck low: the FIFO would overflow unflagged behind it, its frames
+            // stamped as the newest (soak, LSM6DSOX seed 2). A count of 0 is left to the stall check; after
+            // a start or re-initialisation the chip's start-up time makes the lower bound unknown.
             var plausible = setup.fifoFrames + 1, least = 0
             if let since = lastReadTime ?? accountedUntil, readTime >= since {
                 let elapsed = Double(readTime - since) / Double(period)
                 plausible = min(plausible, (Int(elapsed * 1.1) + 2) * setup.framesPerSample)
-                if lastReadTime != nil { least = max(0, Int(elapsed * 0.9) - 2) * setup.framesPerSample }
+                if lastReadTime != nil || chipKeptSampling { least = max(0, Int(elapsed * 0.9) - 2) * setup.framesPerSample }
             }
             if status.overflow || status.frames > plausible || (status.frames > 0 && status.frames < least) {
                 try chipResetFIFO(c, &l)
@@ -286,7 +296,17 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 }
                 return
             }
-            try chipRead(c, &l, count: status.frames)
+            let ranOut = try chipRead(c, &l, count: status.frames)
+            if !ranOut, try !countWasLive(c, &l, readTime: readTime) {
+                // The count did not fall by what was just read: the register is stuck, so some of
+                // these frames may be filler an empty FIFO handed out, and nothing in the bytes
+                // tells which. None is delivered; the FIFO is reset and the poll is a gap.
+                frames.removeAll(keepingCapacity: true)
+                try chipResetFIFO(c, &l)
+                statistics.fifoResets += 1
+                emitGap(.fifoOverflow, now: system.monotonicNanoseconds(), into: &events)
+                return
+            }
             lastProgress = readTime
             if rateAnchorTime == nil {
                 rateAnchorTime = readTime   // samples up to here are not counted
@@ -300,8 +320,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             case .fatal(let e): throw e
             case .dataLost:
                 // Deliver what arrived before the failure, then resynchronise the FIFO.
-                let now = system.monotonicNanoseconds()
-                if !frames.isEmpty { deliver(readTime: now, into: &events) }
+                if !frames.isEmpty { deliver(readTime: countedAt, counted: counted, into: &events) }
                 do {
                     try chipResetFIFO(c, &l)
                     statistics.fifoResets += 1
@@ -312,16 +331,29 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
                 }
             case .vanished:
                 // Frames read before the device went away are real: deliver them first.
-                if !frames.isEmpty { deliver(readTime: system.monotonicNanoseconds(), into: &events) }
+                if !frames.isEmpty { deliver(readTime: countedAt, counted: counted, into: &events) }
                 enterReopenLoop(&l)
             }
         }
+    }
+
+    /// Reads the status again after a burst that drained the FIFO: a live count holds only what the
+    /// chip sampled meanwhile (10 % oscillator, 2 at the edges), and no overflow. Soak: a count stuck
+    /// a sample or two above the truth, inside the bounds, made every poll read filler bytes (LIS3DH,
+    /// ADXL345 and BMI160 have no per-sample tag to tell them from data).
+    private func countWasLive(_ c: AccelerometerChip, _ l: inout I2CLink<S>, readTime: Int64) throws(LinkError) -> Bool {
+        let after = try chipStatus(c, &l)
+        let elapsed = Double(system.monotonicNanoseconds() - readTime) / Double(period)
+        let arrived = (Int(elapsed * 1.1) + 2) * setup.framesPerSample
+        return !after.overflow && after.frames <= arrived
     }
 
     private func enterReopenLoop(_ l: inout I2CLink<S>) {
         l.close()
         let now = system.monotonicNanoseconds()
         vanishedSince = now
+        absenceWatched = 0
+        lastReopenAttemptAt = now
         reopenDelay = configuration.recovery.firstReopenDelayNanoseconds
         nextReopenAt = now + reopenDelay
     }
@@ -329,8 +361,13 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
     /// One attempt of the reopen loop (when due).
     private func reopenStep(_ c: AccelerometerChip, _ l: inout I2CLink<S>, into events: inout [SensorEvent]) throws(SensorError) {
         let now = system.monotonicNanoseconds()
-        guard let since = vanishedSince else { return }
+        guard vanishedSince != nil else { return }
         if now < nextReopenAt { return }
+        // (Found by the fault soak: the reader stalled ~55 s while the chip was away for 7 s, the
+        // first attempt after the stall met a NACK burst, and the driver gave up on a chip that had
+        // been back for most of a minute.)
+        absenceWatched += min(now - lastReopenAttemptAt, 2 * configuration.recovery.maximumReopenDelayNanoseconds)
+        lastReopenAttemptAt = now
         do {
             try l.open(reopening: true)
             _ = try identify(&l, wanted: c)
@@ -345,8 +382,8 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
             if case .fatal(let e) = error {
                 if case .wrongChip = e {} else if case .cannotOpen = e {} else { throw e }
             }
-            if let limit = configuration.recovery.reopenGiveUpNanoseconds, now - since >= limit {
-                throw .deviceVanished(bus: configuration.bus, address: l.address, seconds: Double(now - since) / 1e9)
+            if let limit = configuration.recovery.reopenGiveUpNanoseconds, absenceWatched >= limit {
+                throw .deviceVanished(bus: configuration.bus, address: l.address, seconds: Double(absenceWatched) / 1e9)
             }
             reopenDelay = min(reopenDelay * 2, configuration.recovery.maximumReopenDelayNanoseconds)
             nextReopenAt = now + reopenDelay
@@ -370,6 +407,7 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         }
         events.append(.gap(SensorGap(reason: reason, startNanoseconds: start, endNanoseconds: now, estimatedLostSamples: lost)))
         statistics.gaps += 1
+        chipKeptSampling = reason == .fifoOverflow || reason == .readError   // a FIFO reset only
         lastTimestamp = nil
         accountedUntil = now
         floorTimestamp = now
@@ -377,11 +415,13 @@ public final class I2CAccelerometer<S: SystemCalls>: MotionSensor {
         lastReadTime = nil
     }
 
-    private func deliver(readTime: Int64, into events: inout [SensorEvent]) {
-        let n = frames.count
+    /// Timestamps frames as the first of `counted` reported at `readTime`: a read cut short got the
+    /// FIFO's oldest (soak: a deep backlog after a stall, then an EIO, stamped them seconds late).
+    private func deliver(readTime: Int64, counted: Int = 0, into events: inout [SensorEvent]) {
+        let n = frames.count, total = max(n, counted)
         let p = period
         for i in 0..<n {
-            let ts = FIFOTimestamps.next(after: lastTimestamp, index: i, count: n, readTime: readTime, period: p, floor: floorTimestamp)
+            let ts = FIFOTimestamps.next(after: lastTimestamp, index: i, count: total, readTime: readTime, period: p, floor: floorTimestamp)
             lastTimestamp = ts
             let f = frames[i]
             let a = SIMD3<Float>(Float(f.accel.x), Float(f.accel.y), Float(f.accel.z)) * setup.accelScale

@@ -94,6 +94,53 @@ final class SoakLedgerTests: XCTestCase {
         XCTAssertEqual(f.unexplained, 0, ledger.examples.joined(separator: "; "))
     }
 
+    /// Samples the driver read and did not deliver (it could not trust the poll: a stuck count) are
+    /// lost like dropped ones: explained only inside a reported gap, and never paired with a later
+    /// delivery (which would shift every pairing after them).
+    func testReadButDiscardedSamplesMustLieInAGap() {
+        let chip = TestChip(fifo: true)
+        chip.advance(to: 0)
+        chip.advance(to: ms(100))          // 10 samples, at 10…100 ms
+        let ledger = SampleLedger(windowNanoseconds: ms(50), toleranceNanoseconds: ms(5))
+        for _ in 0..<4 { chip.popHead() }  // 10…40 ms: read and delivered
+        for t in [10, 20, 30, 40] as [Int64] { ledger.deliver(MotionSample(timestampNanoseconds: ms(t), acceleration: .zero)) }
+        for _ in 0..<3 { chip.popHead() }  // 50…70 ms: read, discarded by the driver
+        ledger.discarded(through: chip.lastReadSeq, count: 3)
+        XCTAssertEqual(chip.lastReadSeq, 6)
+        for _ in 0..<3 { chip.popHead() }  // 80…100 ms: read and delivered
+        for t in [80, 90, 100] as [Int64] { ledger.deliver(MotionSample(timestampNanoseconds: ms(t), acceleration: .zero)) }
+        ledger.record(window(0, 40))
+        ledger.record(gap(45, 55))         // with the 5 ms tolerance: holds 50 and 60 ms, not 70
+        ledger.record(window(80, 130))
+        ledger.finish(chip)
+        let f = ledger.figures
+        XCTAssertEqual(f.classified, 7, ledger.examples.joined(separator: "; "))
+        XCTAssertEqual(f.discardedByDriver, 3)
+        XCTAssertEqual(f.inGaps, 2, "50 and 60 ms lie in the gap")
+        XCTAssertEqual(f.unexplained, 1, "70 ms lies in no gap")
+        XCTAssertTrue(ledger.examples[0].contains("lies in no reported gap"), ledger.examples[0])
+        XCTAssertEqual(f.invented, 0)
+        XCTAssertEqual(f.explained + f.unexplained - f.invented, f.produced)
+    }
+
+    /// The RSS bound excuses exactly what the soak's own bookkeeping grew by since the first hour:
+    /// the emulator logs every sample of a long stall at once (10,000 here), and that is measured.
+    func testOwnBookkeepingIsMeasured() {
+        let chip = TestChip(fifo: false)
+        chip.advance(to: 0)
+        let before = chip.bookkeepingBytes
+        chip.advance(to: ms(100_000))
+        XCTAssertGreaterThanOrEqual(chip.bookkeepingBytes - before, 10_000 * (8 + 16 + 1))
+        var rss = RSSCheckpoints()
+        rss.observe(sensorNanoseconds: 0, bookkeeping: 100)
+        rss.observe(sensorNanoseconds: 3_600_000_000_000, bookkeeping: 200)
+        XCTAssertEqual(rss.bookkeepingGrowth, 0)
+        rss.observe(sensorNanoseconds: 7_200_000_000_000, bookkeeping: 500)
+        XCTAssertEqual(rss.bookkeepingGrowth, 300)
+        rss.observe(sensorNanoseconds: 9_000_000_000_000, bookkeeping: 150)
+        XCTAssertEqual(rss.bookkeepingGrowth, 0, "a shrink excuses nothing")
+    }
+
     /// The real loop, the real driver and an emulated MPU-6050, six minutes of sensor time with a
     /// fault every 10 s on average: every sample accounted for, every event on disk.
     func testShortSoakAccountsForEverySample() throws {

@@ -119,4 +119,35 @@ final class EmulatorRegisterTests: XCTestCase {
         defer { into.deallocate() }
         XCTAssertThrowsError(try sys.i2cWriteRead(fd, address: 0x6A, register: 0x0F, into: into), "SMBus-only bus: no I2C_RDWR")
     }
+
+    /// Reading the BMI160's FIFO past its fill level returns the over-read pattern, not data and
+    /// not a copy of the last sample.
+    func testBMI160OverreadPattern() throws {
+        let r = try realRecording()
+        let sys = EmulatedSystem()
+        let chip = EmulatedBMI160(recording: r)
+        sys.attach(chip, to: "/dev/i2c-1")
+        let fd = try open(sys, 0x68)
+        try sys.i2cWriteByte(fd, register: 0x7E, value: 0x11)   // accelerometer normal
+        try sys.i2cWriteByte(fd, register: 0x40, value: 0x28)   // 100 Hz
+        try sys.i2cWriteByte(fd, register: 0x47, value: 0x40)   // accelerometer in the FIFO
+        try sys.i2cWriteByte(fd, register: 0x7E, value: 0xB0)   // flush
+        sys.sleep(nanoseconds: 25_000_000)                       // 2 frames
+        XCTAssertEqual(try sys.i2cReadByte(fd, register: 0x22), 12, "FIFO_LENGTH: 12 bytes")
+        let b = try block(sys, fd, 0x24, 24)
+        XCTAssertEqual(chip.readCount, 2)
+        XCTAssertEqual(Array(b[12..<24]), [0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00])
+        XCTAssertNotEqual(Array(b[0..<6]), [0x80, 0x00, 0x80, 0x00, 0x80, 0x00])
+    }
+
+    /// The list of samples a transaction popped holds one transaction's (a failed burst demotes
+    /// them); it used to keep every sample read between two partial-EIO faults (the fault soak's
+    /// memory growth).
+    func testTransactionPopsHoldOneTransaction() throws {
+        let rig = try Rig(.lis3dh, rateHz: 100)
+        try rig.driver.start()
+        _ = try rig.run(seconds: 10)
+        XCTAssertGreaterThan(rig.chip.readCount, 900)
+        XCTAssertLessThanOrEqual(rig.chip.transactionPops.count, 5, "one 30-byte burst pops at most 5 samples")
+    }
 }
