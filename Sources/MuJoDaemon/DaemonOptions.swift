@@ -124,11 +124,14 @@ public enum DaemonOptionsParser {
         return options
     }
 
-    /// The `key = value` lines of a config file; `#` starts a comment.
+    /// The `key = value` lines of a config file; `#` starts a comment. CRLF line ends read as LF
+    /// (trimmingBlanks drops the '\r') and a leading UTF-8 byte order mark is skipped: a file saved
+    /// by Windows Notepad reads as the same file written on the board.
     static func configLines(_ text: String, file: String) throws(UsageError) -> [(key: String, value: String, origin: String)] {
         var out: [(key: String, value: String, origin: String)] = []
         var number = 0
-        for raw in text.splitBytes(UInt8(ascii: "\n")) {
+        let body = text.utf8.starts(with: [0xEF, 0xBB, 0xBF]) ? text.droppingBytes(3) : text
+        for raw in body.splitBytes(UInt8(ascii: "\n")) {
             number += 1
             var line = raw
             if let hash = line.firstByteOffset(of: UInt8(ascii: "#")) { line = line.byteSlice(0, hash) }

@@ -23,6 +23,9 @@ public struct Int8BuildOptions {
 
 public enum Int8Builder {
     public static func build(float m: ModelDescription, ranges: [Int: ActivationRange], options: Int8BuildOptions = Int8BuildOptions()) throws -> ModelDescription {
+        if let name = firstNonFiniteConstant(m) {   // Int8(NaN) traps: refused, not rounded (the onnx fuzz target)
+            throw ImportError("tensor '\(name)' holds a NaN or infinite value; int8 cannot represent it")
+        }
         var b = Int8Graph(float: m, ranges: sharedConcatRanges(m, ranges), options: options)
         try b.run()
         var out = ModelDescription(tensors: b.tensors, ops: b.ops, inputs: m.inputs, outputs: m.outputs,
@@ -51,6 +54,15 @@ func sharedConcatRanges(_ m: ModelDescription, _ ranges: [Int: ActivationRange])
         }
     }
     return r
+}
+
+/// The name of the first float32 constant tensor of `m` holding a NaN or an infinity, or nil.
+func firstNonFiniteConstant(_ m: ModelDescription) -> String? {
+    for t in m.tensors where t.isConstant && t.dataType == .float32 {
+        guard let d = t.data else { continue }
+        for k in 0..<(d.count / 4) where !Float(bitPattern: ByteReader.u32(d, at: 4 * k)).isFinite { return t.name }
+    }
+    return nil
 }
 
 func roundHalfAway(_ x: Double) -> Double { x.rounded(.toNearestOrAwayFromZero) }
@@ -104,6 +116,9 @@ struct Int8Graph {
 
     mutating func calibrated(_ id: Int) throws -> TensorQuantization {
         guard let r = ranges[id] else { throw ImportError("tensor '\(f.tensors[id].name)' has no calibrated range") }
+        guard r.lo.isFinite, r.hi.isFinite else {
+            throw ImportError("tensor '\(f.tensors[id].name)' has the calibrated range [\(r.lo), \(r.hi)]: the float model overflows or makes NaN on the calibration windows")
+        }
         let p = activationParams(r)
         return TensorQuantization(scale: p.scale, zeroPoint: p.zeroPoint)
     }

@@ -78,8 +78,10 @@ public struct LabelsFile {
                     throw fail("input_spec.normalization has \(mean.count) means and \(std.count) stds for \(channels.count) channels")
                 }
             }
-            spec = InputSpec(sampleRateHz: rate, window: window, hop: hop, channels: channels, units: units, gravity: gravity,
-                             sign: sign, mean: mean, std: std)
+            let read = InputSpec(sampleRateHz: rate, window: window, hop: hop, channels: channels, units: units, gravity: gravity,
+                                 sign: sign, mean: mean, std: std)
+            try checkSpec(read, file: file)   // LabelsFileChecks.swift
+            spec = read
         }
         return LabelsFile(labels: LabelTable(textEncoder: encoder, dimension: dim, labels: labels), inputSpec: spec)
     }

@@ -43,6 +43,24 @@ extension LabelsFile {
         }
     }
 
+    /// Throws an ImportError naming `file` and the field when the input_spec is not one a model file
+    /// can carry (ModelReader.readInputSpec): a rate that is not a positive number, a window outside
+    /// 1…65536 samples, a hop outside 1…window, no channels or more than the file holds, a
+    /// normalisation mean that is not finite or a std that is not positive.
+    static func checkSpec(_ s: InputSpec, file: String) throws {
+        func fail(_ what: String) -> ImportError { ImportError("\(file): input_spec.\(what)") }
+        guard s.sampleRateHz.isFinite, s.sampleRateHz > 0 else { throw fail("sample_rate_hz is \(s.sampleRateHz); give the rate in Hz, e.g. 20") }
+        guard s.window >= 1, s.window <= 1 << 16 else { throw fail("window is \(s.window); give 1 to 65536 samples") }
+        guard s.hop >= 1, s.hop <= s.window else { throw fail("hop is \(s.hop); give 1 to the window's \(s.window) samples") }
+        guard !s.channels.isEmpty, s.channels.count <= ModelFormat.maxInputChannels else {
+            throw fail("channels lists \(s.channels.count); give 1 to \(ModelFormat.maxInputChannels) of ax, ay, az, gx, gy, gz")
+        }
+        for (i, m) in s.mean.enumerated() where !m.isFinite { throw fail("normalization.mean[\(i)] is \(m); it must be a finite number") }
+        for (i, d) in s.std.enumerated() where !(d.isFinite && d > 0) {
+            throw fail("normalization.std[\(i)] is \(d); a standard deviation must be positive (the window is divided by it)")
+        }
+    }
+
     private static func firstControl(_ s: String) -> String? {
         guard let c = s.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) else { return nil }
         return String(c.value, radix: 16, uppercase: true)

@@ -63,6 +63,9 @@ public enum ONNXImporter {
                                                   ProvenanceEntry("source.producer", "\(proto.producerName) \(proto.producerVersion)"),
                                                   ProvenanceEntry("source.opset", "\(opset)")])
         model.inputSpec.window = lowering.window
+        if let name = firstNonFiniteConstant(model) {   // Int8Builder.swift; found by the onnx fuzz target
+            throw ImportError("\(file): tensor '\(name)' holds a NaN or infinite value; export the encoder from a checkpoint whose weights are finite")
+        }
         model.inputSpec.hop = max(1, min(model.inputSpec.hop, lowering.window))
         do { try GraphValidator.validate(model) } catch {
             throw ImportError("\(file): the lowered float graph is invalid: \(error)")

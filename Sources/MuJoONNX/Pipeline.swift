@@ -9,8 +9,13 @@ public enum Pipeline {
     /// Reads a `.npy` of windows for a model with input `[C, T]`: `[N, C, T]` or one window `[C, T]`.
     public static func loadWindows(_ path: String, channels: Int, window: Int) throws -> NPYArray {
         guard let data = FileManager.default.contents(atPath: path) else { throw ImportError("\(path): cannot read the file") }
+        return try parseWindows([UInt8](data), file: path, channels: channels, window: window)
+    }
+
+    /// `loadWindows` on a file's bytes (`file` names it in errors; the `npy` fuzz target calls this).
+    public static func parseWindows(_ bytes: [UInt8], file path: String, channels: Int, window: Int) throws -> NPYArray {
         var a: NPYArray
-        do { a = try NPY.parseFloat32([UInt8](data)) } catch { throw ImportError("\(path): \(error.message)") }
+        do { a = try NPY.parseFloat32(bytes) } catch { throw ImportError("\(path): \(error.message)") }
         if a.shape.count == 2 { a.shape = [1] + a.shape }
         guard a.shape.count == 3, a.shape[1] == channels, a.shape[2] == window, a.shape[0] >= 1 else {
             throw ImportError("\(path): windows have shape \(NPY.shapeText(a.shape)); the model takes [N, \(channels), \(window)] (N windows, \(channels) channels, \(window) samples, the ONNX input layout)")

@@ -78,11 +78,16 @@ public enum GraphValidator {
         }
     }
 
+    /// What ModelReader.readInputSpec accepts, so the writer cannot write a spec the board refuses
+    /// (the labels fuzz target found a zero std written and then refused), plus finite means.
     static func validateSpec(_ s: InputSpec) throws(ModelError) {
-        guard s.window >= 1, s.hop >= 1, s.hop <= s.window, s.sampleRateHz > 0, !s.channels.isEmpty,
-              s.channels.count <= ModelFormat.maxInputChannels,
+        guard s.window >= 1, s.window <= 1 << 16, s.hop >= 1, s.hop <= s.window, s.sampleRateHz.isFinite, s.sampleRateHz > 0,
+              !s.channels.isEmpty, s.channels.count <= ModelFormat.maxInputChannels,
               s.mean.isEmpty || (s.mean.count == s.channels.count && s.std.count == s.channels.count) else {
             throw ModelError(.badInputSpec, section: "INPS", "window \(s.window), hop \(s.hop), \(s.channels.count) channels, \(s.mean.count) means is inconsistent")
+        }
+        for (m, d) in zip(s.mean, s.std) where !(m.isFinite && d.isFinite && d > 0) {
+            throw ModelError(.badInputSpec, section: "INPS", "normalisation mean \(m), std \(d): the means must be finite and the stds positive")
         }
     }
 }

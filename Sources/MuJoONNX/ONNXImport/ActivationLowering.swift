@@ -8,12 +8,12 @@ extension GraphLowering {
         let x = try activationOperand(node, 0)
         if let p = fusableProducer(node, input: 0, x, codes: [.conv1d, .fullyConnected, .add, .mul, .meanPool, .batchMatMul]) {
             builder.ops[p].activation = activation
-            setOutput(node, .tensor(x))
+            try setOutput(node, .tensor(x))
             return
         }
         guard activation == .relu else { throw fail(node, "ReLU6 is supported only fused into the Conv/Gemm/Add that produces its input") }
         let y = builder.emit(.relu, [x.id], output: node.output[0], shape: x.runtimeShape)
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
     }
 
     /// The min and max of a Clip (nil when absent; NaN when not a scalar).
@@ -38,7 +38,7 @@ extension GraphLowering {
         }
         let x = try activationOperand(node, 0)
         let y = builder.emit(.gelu, [x.id], output: node.output[0], shape: x.runtimeShape)
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
     }
 
     mutating func lowerSoftmax(_ node: Onnx_NodeProto) throws {
@@ -48,6 +48,6 @@ extension GraphLowering {
         guard axis == x.logical.count - 1 else { throw fail(node, "softmax over axis \(axis) is not supported; only over the last axis") }
         if !x.lastAxisIsLast { x = inLogicalOrder(x) }
         let y = builder.emit(.softmax, [x.id], output: node.output[0], shape: x.runtimeShape)
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
     }
 }

@@ -16,7 +16,7 @@ extension GraphLowering {
         let isSqueeze = node.opType == "Unsqueeze" || node.opType == "Squeeze"
         let out = isSqueeze ? try squeezedShape(node, inShape) : try reshapedShape(node, inShape)
         switch value {
-        case .const(let c): setOutput(node, .const(ConstantTensor(shape: out, values: c.values)))
+        case .const(let c): try setOutput(node, .const(ConstantTensor(shape: out, values: c.values)))
         case .tensor(let t): try reshapeTensor(node, t, to: out)
         case .l2NormPiece: break
         }
@@ -24,7 +24,9 @@ extension GraphLowering {
 
     /// An activation reshaped to the logical shape `out`: a reshape op unless the runtime shape is unchanged.
     mutating func reshapeTensor(_ node: Onnx_NodeProto, _ tensor: TrackedTensor, to out: [Int]) throws {
-        guard out.reduce(1, *) == tensor.logical.reduce(1, *) else { throw fail(node, "cannot reshape \(tensor.logical) into \(out)") }
+        guard try checkShape(node, out, activation: true) == (try checkShape(node, tensor.logical, activation: true)) else {
+            throw fail(node, "cannot reshape \(tensor.logical) into \(out)")
+        }
         guard out.count >= 2, out[0] == 1 else { throw fail(node, "reshape to \(out) drops the batch dimension; the runtime needs a leading batch dimension of 1") }
         guard out.count - 1 <= ModelFormat.maxRank else { throw fail(node, "rank \(out.count) is above the runtime's maximum") }
         let t = inLogicalOrder(tensor)
@@ -32,17 +34,21 @@ extension GraphLowering {
         let y: Int
         if reshaped.runtimeShape == t.runtimeShape { y = t.id }
         else { y = builder.emit(.reshape, [t.id], output: node.output[0], shape: reshaped.runtimeShape) }
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: out, perm: reshaped.perm)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: out, perm: reshaped.perm)))
     }
 
     mutating func lowerConcat(_ node: Onnx_NodeProto) throws {
         let all = try (0..<node.input.count).map { try operand(node, $0) }
         if try foldConstantConcat(node, all) { return }
         let inputs = try (0..<all.count).map { try activationOperand(node, $0) }
+        guard !inputs.isEmpty else { throw fail(node, "has no inputs") }
         let rank = inputs[0].logical.count
         let axis = try normalizeAxis(node, intAttribute(node, "axis", 0), rank: rank)
         guard axis >= 1 else { throw fail(node, "concatenating along the batch axis is not supported") }
         guard inputs.allSatisfy({ $0.logical.count == rank }) else { throw fail(node, "inputs of different ranks") }
+        guard inputs.allSatisfy({ t in t.logical.indices.allSatisfy { $0 == axis || t.logical[$0] == inputs[0].logical[$0] } }) else {
+            throw fail(node, "cannot concatenate \(inputs.map(\.logical)) along axis \(axis)")
+        }
         // Concatenate in the layout the inputs already share (e.g. conv outputs [T, C] along C).
         let common = inputs.allSatisfy({ $0.perm == inputs[0].perm }) ? inputs[0].perm : Array(0..<(rank - 1))
         var ids: [Int] = []
@@ -52,7 +58,7 @@ extension GraphLowering {
         let runtimeAxis = rank == 2 ? 1 : common.firstIndex(of: axis - 1)!
         let out = TrackedTensor(id: -1, logical: logical, perm: common)
         let y = builder.emit(.concat, ids, output: node.output[0], shape: out.runtimeShape, attributes: [Int32(runtimeAxis)])
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: common)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: common)))
     }
 
     mutating func lowerTranspose(_ node: Onnx_NodeProto) throws {
@@ -60,12 +66,13 @@ extension GraphLowering {
         switch try operand(node, 0) {
         case .const(let c):
             let p = intsAttribute(node, "perm") ?? Array((0..<c.shape.count).reversed())
-            setOutput(node, .const(ConstantTensor(shape: p.map { c.shape[$0] }, values: transposeValues(c.values, c.shape, p))))
+            guard ImportBounds.isPermutation(p, rank: c.shape.count) else { throw fail(node, "perm \(p) is not a permutation of the \(c.shape.count) axes") }
+            try setOutput(node, .const(ConstantTensor(shape: p.map { c.shape[$0] }, values: transposeValues(c.values, c.shape, p))))
         case .tensor(let t):
             let p = intsAttribute(node, "perm") ?? Array((0..<t.logical.count).reversed())
-            guard p.count == t.logical.count, p.first == 0 else { throw fail(node, "perm \(p) moves the batch dimension; only transposes that keep axis 0 in place are supported") }
+            guard ImportBounds.isPermutation(p, rank: t.logical.count), p.first == 0 else { throw fail(node, "perm \(p) moves the batch dimension; only transposes that keep axis 0 in place are supported") }
             let perm = t.perm.map { p.firstIndex(of: 1 + $0)! - 1 }
-            setOutput(node, .tensor(TrackedTensor(id: t.id, logical: p.map { t.logical[$0] }, perm: perm)))
+            try setOutput(node, .tensor(TrackedTensor(id: t.id, logical: p.map { t.logical[$0] }, perm: perm)))
         case .l2NormPiece: throw fail(node, "on a partial L2-norm pattern")
         }
     }
@@ -75,15 +82,17 @@ extension GraphLowering {
     mutating func lowerExpand(_ node: Onnx_NodeProto) throws {
         switch try operand(node, 0) {
         case .const(let c):
-            let target = try constantOperand(node, 1, "the shape").values.map { Int($0) }
+            let target = try integers(node, try constantOperand(node, 1, "the shape"), "the shape")
+            _ = try checkShape(node, target, activation: false)
             guard let v = broadcastValues(c.values, from: c.shape, to: target) else { throw fail(node, "cannot expand \(c.shape) to \(target)") }
-            setOutput(node, .const(ConstantTensor(shape: target, values: v)))
+            try setOutput(node, .const(ConstantTensor(shape: target, values: v)))
         case .tensor(let t):
-            let target = try constantOperand(node, 1, "the shape").values.map { Int($0) }
+            let target = try integers(node, try constantOperand(node, 1, "the shape"), "the shape")
+            _ = try checkShape(node, target, activation: false)
             guard broadcastValues([0], from: [1], to: target) != nil, t.logical == target || target.allSatisfy({ $0 == 1 }) else {
                 throw fail(node, "expanding an activation \(t.logical) to \(target) is not supported")
             }
-            setOutput(node, .tensor(t))
+            try setOutput(node, .tensor(t))
         case .l2NormPiece:
             throw fail(node, "on a partial L2-norm pattern")
         }

@@ -34,7 +34,7 @@ extension GraphLowering {
             let v: [Double] = zip(xa, xb).map { p in
                 switch op { case "Add": return p.0 + p.1; case "Sub": return p.0 - p.1; case "Mul": return p.0 * p.1; default: return p.0 / p.1 }
             }
-            setOutput(node, .const(ConstantTensor(shape: shape, values: v)))
+            try setOutput(node, .const(ConstantTensor(shape: shape, values: v)))
             return
         }
         // Constant first: commutative ops swap; Sub/Div with a constant left operand are not supported.
@@ -57,19 +57,19 @@ extension GraphLowering {
                 if bias.count == o {
                     let id = builder.constant(node.input[1 - k], [o], bias)
                     if builder.ops[p].inputs.count == 2 { builder.ops[p].inputs.append(id) } else { builder.ops[p].inputs[2] = id }
-                    setOutput(node, .tensor(a))
+                    try setOutput(node, .tensor(a))
                     return
                 }
             }
             let cid = builder.constant(node.input[1 - k] + (op == "Div" || op == "Sub" ? ".inv" : ""), cv.shape, cv.values)
             let y = builder.emit(code, [a.id, cid], output: node.output[0], shape: a.runtimeShape)
-            setOutput(node, .tensor(TrackedTensor(id: y, logical: a.logical, perm: a.perm)))
+            try setOutput(node, .tensor(TrackedTensor(id: y, logical: a.logical, perm: a.perm)))
         case .tensor(let t):
             guard op == "Add" || op == "Mul" else { throw fail(node, "\(op) of two activations is not supported (only Add and Mul)") }
             guard t.logical == a.logical else { throw fail(node, "broadcasting between activations \(a.logical) and \(t.logical) is not supported") }
             let bid = materialize(t, layout: a.perm)
             let y = builder.emit(op == "Add" ? .add : .mul, [a.id, bid], output: node.output[0], shape: a.runtimeShape)
-            setOutput(node, .tensor(TrackedTensor(id: y, logical: a.logical, perm: a.perm)))
+            try setOutput(node, .tensor(TrackedTensor(id: y, logical: a.logical, perm: a.perm)))
         case .l2NormPiece:
             throw fail(node, "a partial L2-norm pattern used outside x / ‖x‖")
         }

@@ -22,7 +22,10 @@ extension GraphLowering {
             throw ImportError("\(file): \(what) keeps its values in '\(location)', which cannot be read at \(path); copy it next to the .onnx file")
         }
         defer { try? handle.close() }
-        let count = proto.dims.reduce(1) { $0 * Int($1) } * (proto.dataType == 7 || proto.dataType == 11 ? 8 : (proto.dataType == 9 ? 1 : 4))
+        guard let elements = ImportBounds.elementCount(proto.dims.map { Int($0) }), (length ?? 0) >= 0 else {
+            throw ImportError("\(file): \(what) has shape \(proto.dims) and external length \(length ?? 0): out of range")
+        }
+        let count = elements * (proto.dataType == 7 || proto.dataType == 11 ? 8 : (proto.dataType == 9 ? 1 : 4))
         try handle.seek(toOffset: offset)
         let data = try handle.read(upToCount: length ?? count) ?? Data()
         guard data.count == (length ?? count) else { throw ImportError("\(file): \(what): '\(location)' is too short (truncated?)") }

@@ -28,8 +28,8 @@ extension GraphLowering {
 
         var drop = Set<Int>()
         var replace: [Int: Onnx_NodeProto] = [:]
-        for (ei, e) in nodes.enumerated() where e.opType == "Erf" {
-            guard let di = producerOf[e.input[0]], soleConsumer(e.input[0]) == ei else { continue }
+        for (ei, e) in nodes.enumerated() where e.opType == "Erf" && e.input.count == 1 {
+            guard let di = producerOf[e.input[0]], soleConsumer(e.input[0]) == ei, nodes[di].input.count == 2 else { continue }
             let d = nodes[di]
             let x: String
             if d.opType == "Div", isClose(scalar(d.input[1]), to: 2.0.squareRoot()) { x = d.input[0] }

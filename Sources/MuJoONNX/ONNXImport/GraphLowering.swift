@@ -32,11 +32,15 @@ struct GraphLowering {
         guard dims.count == 3, dims[0] == 1, dims[1] > 0, dims[2] > 0 else {
             throw ImportError("\(file): input '\(inp.name)' has shape \(dims) (rank \(dims.count)); expected [1, C, T] (Conv1d layout, batch 1, static sizes): re-export with a fixed-size dummy input of shape (1, C, T)")
         }
+        guard dims[1] <= Int64(ModelFormat.maxInputChannels), dims[2] <= 1 << 16 else {
+            throw ImportError("\(file): input '\(inp.name)' has shape \(dims); a model file takes at most \(ModelFormat.maxInputChannels) channels and 65536 samples")
+        }
         channels = Int(dims[1]); window = Int(dims[2])
         inputId = builder.activation(inp.name, [window, channels])
         values[inp.name] = .tensor(TrackedTensor(id: inputId, logical: [1, channels, window], perm: [1, 0]))
 
         var nodes = graph.node
+        for n in nodes where n.output.isEmpty || n.output[0].isEmpty { throw fail(n, "has no output") }
         for n in nodes { for i in n.input where !i.isEmpty { uses[i, default: 0] += 1; consumerOps[i, default: []].append(n.opType) } }
         for o in graph.output { uses[o.name, default: 0] += 1 }
         nodes = try rewriteGelu(nodes)
@@ -58,7 +62,7 @@ struct GraphLowering {
     mutating func lower(_ node: Onnx_NodeProto) throws {
         switch node.opType {
         case "Constant": try lowerConstant(node)
-        case "Identity", "Cast": setOutput(node, try operand(node, 0))
+        case "Identity", "Cast": try setOutput(node, try operand(node, 0))
         case "Shape": try lowerShape(node)
         case "Gather": try lowerGather(node)
         case "Concat": try lowerConcat(node)

@@ -23,23 +23,23 @@ extension GraphLowering {
             guard let e = try constantOperand(node, 1, "the exponent").scalar, e == 2, consumerOps[node.output[0]] == ["ReduceSum"] else {
                 throw fail(node, "Pow is supported only as x² feeding ReduceSum inside an L2 norm x / √(Σx²)")
             }
-            setOutput(node, .l2NormPiece(.square(of: node.input[0])))
+            try setOutput(node, .l2NormPiece(.square(of: node.input[0])))
         case "Mul":
             // x·x whose only reader is a ReduceSum: the Σx² of a hand-written L2 norm.
             try checkAttributes(node, allowed: [])
             let lhs = try operand(node, 0)
             _ = try operand(node, 1)
             guard node.input[0] == node.input[1], case .tensor = lhs, consumerOps[node.output[0]] == ["ReduceSum"] else { return false }
-            setOutput(node, .l2NormPiece(.square(of: node.input[0])))
+            try setOutput(node, .l2NormPiece(.square(of: node.input[0])))
         case "ReduceL2", "ReduceSum":
             let reduction = try reductionOperand(node)
             guard reduction.axis == reduction.rank - 1, reduction.keepDims else {
                 throw fail(node, "\(node.opType) is supported only over the last axis with keepdims=1, as part of x / ‖x‖")
             }
             if node.opType == "ReduceL2", case .tensor = reduction.input {
-                setOutput(node, .l2NormPiece(.norm(of: node.input[0])))
+                try setOutput(node, .l2NormPiece(.norm(of: node.input[0])))
             } else if node.opType == "ReduceSum", case .l2NormPiece(.square(let of)) = reduction.input {
-                setOutput(node, .l2NormPiece(.sumSquares(of: of)))
+                try setOutput(node, .l2NormPiece(.sumSquares(of: of)))
             } else {
                 throw fail(node, "\(node.opType) is supported only as ReduceL2(x) or ReduceSum(x²) inside x / ‖x‖")
             }
@@ -47,7 +47,7 @@ extension GraphLowering {
             guard case .l2NormPiece(.sumSquares(let x)) = try operand(node, 0) else {
                 throw fail(node, "Sqrt is supported only as √(Σx²) inside an L2 normalisation x / ‖x‖")
             }
-            setOutput(node, .l2NormPiece(.norm(of: x)))
+            try setOutput(node, .l2NormPiece(.norm(of: x)))
         case "Clip":
             // max(‖x‖, eps) of F.normalize.
             let bounds = try clipBounds(node)
@@ -55,11 +55,11 @@ extension GraphLowering {
             guard bounds.max == nil, let eps = bounds.min, eps >= 0, eps <= 1e-6 else {
                 throw fail(node, "Clip of an L2 norm is supported only as max(‖x‖, eps) with eps ≤ 1e-6")
             }
-            setOutput(node, .l2NormPiece(piece))
+            try setOutput(node, .l2NormPiece(piece))
         case "Expand":
             // ‖x‖ expanded to x's shape: the division broadcasts it anyway.
             guard case .l2NormPiece(let piece) = try operand(node, 0) else { return false }
-            setOutput(node, .l2NormPiece(piece))
+            try setOutput(node, .l2NormPiece(piece))
         case "Div":
             // x / ‖x‖: one l2Normalize over the last axis.
             try checkAttributes(node, allowed: [])
@@ -69,7 +69,7 @@ extension GraphLowering {
             var x = try activationOperand(node, 0)
             if !x.lastAxisIsLast { x = inLogicalOrder(x) }
             let y = builder.emit(.l2Normalize, [x.id], output: node.output[0], shape: x.runtimeShape)
-            setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
+            try setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
         default:
             return false
         }

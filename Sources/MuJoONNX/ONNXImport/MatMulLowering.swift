@@ -9,6 +9,7 @@ extension GraphLowering {
         let x = try activationOperand(node, 0)
         guard x.logical.count == 2 else { throw fail(node, "input \(x.logical) is not [1, K]") }
         let w = try constantOperand(node, 1, "B (the weights)")
+        guard w.shape.count == 2, w.shape[0] >= 1, w.shape[1] >= 1 else { throw fail(node, "weights \(w.shape) are not a [K, O] matrix") }
         let alpha = Double(floatAttribute(node, "alpha", 1)), beta = Double(floatAttribute(node, "beta", 1))
         // MuJo weights are [O, K]: B itself with transB=1, Bᵀ otherwise.
         let wOK = intAttribute(node, "transB", 0) == 1 ? w.values : transposeValues(w.values, w.shape, [1, 0])
@@ -21,13 +22,13 @@ extension GraphLowering {
             inputs.append(builder.constant(node.input[2], [o], full.map { Float($0 * beta) }))
         }
         let y = builder.emit(.fullyConnected, inputs, output: node.output[0], shape: [1, o])
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: [1, o], perm: [0])))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: [1, o], perm: [0])))
     }
 
     mutating func lowerMatMul(_ node: Onnx_NodeProto) throws {
         let av = try operand(node, 0), bv = try operand(node, 1)
         if case .tensor(let a0) = av, case .const(let w) = bv {
-            guard w.shape.count == 2 else { throw fail(node, "constant right operand \(w.shape) must be 2-D [K, O]") }
+            guard w.shape.count == 2, w.shape[0] >= 1, w.shape[1] >= 1 else { throw fail(node, "constant right operand \(w.shape) must be 2-D [K, O]") }
             guard a0.logical.count == 2 || a0.logical.count == 3 else { throw fail(node, "activation \(a0.logical) must be [1, K] or [1, T, K] for a MatMul by weights") }
             let a = inLogicalOrder(a0)
             let k = w.shape[0], o = w.shape[1]
@@ -37,7 +38,7 @@ extension GraphLowering {
             logical[logical.count - 1] = o
             let outT = TrackedTensor(id: -1, logical: logical, perm: a.perm)
             let y = builder.emit(.fullyConnected, [a.id, wid], output: node.output[0], shape: outT.runtimeShape)
-            setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: a.perm)))
+            try setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: a.perm)))
             return
         }
         guard case .tensor(let a0) = av, case .tensor(let b0) = bv else { throw fail(node, "MatMul with a constant left operand is not supported") }
@@ -52,7 +53,7 @@ extension GraphLowering {
         else { transposeB = true; bid = materialize(b0, layout: [0, 2, 1]) }
         let logical = [1, a.logical[1], a.logical[2], b0.logical[3]]
         let y = builder.emit(.batchMatMul, [a.id, bid], output: node.output[0], shape: Array(logical.dropFirst()), attributes: [transposeB ? 1 : 0])
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: [0, 1, 2])))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: [0, 1, 2])))
     }
 
     /// Single-head attention: [1, M, K] × [1, K, N]. The runtime's batchMatMul is rank 3, so both
@@ -67,6 +68,6 @@ extension GraphLowering {
         let b3 = builder.emit(.reshape, [bid], output: node.input[1] + ".3d", shape: transposeB ? [1, n, k] : [1, k, n])
         let y3 = builder.emit(.batchMatMul, [a3, b3], output: node.output[0] + ".3d", shape: [1, m, n], attributes: [transposeB ? 1 : 0])
         let y = builder.emit(.reshape, [y3], output: node.output[0], shape: [m, n])
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: [1, m, n], perm: [0, 1])))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: [1, m, n], perm: [0, 1])))
     }
 }

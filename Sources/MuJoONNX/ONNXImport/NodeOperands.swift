@@ -47,8 +47,7 @@ extension GraphLowering {
         }
     }
 
-    /// Records the value of the node's (first) output.
-    mutating func setOutput(_ node: Onnx_NodeProto, _ value: LoweredValue) { values[node.output[0]] = value }
+    // setOutput, which checks the value it records: ImportBounds.swift.
 
     /// `axis` as 0…rank-1 (ONNX allows negative axes counted from the end).
     func normalizeAxis(_ node: Onnx_NodeProto, _ axis: Int, rank: Int) throws -> Int {

@@ -18,7 +18,7 @@ extension GraphLowering {
         let g = builder.constant(node.input[1], [c], gamma.map { Float($0) })
         let bb = builder.constant(node.input.count > 2 && !node.input[2].isEmpty ? node.input[2] : node.name + ".beta", [c], beta.map { Float($0) })
         let y = builder.emit(.layerNorm, [x.id, g, bb], output: node.output[0], shape: x.runtimeShape, attributes: [Int32(bitPattern: eps.bitPattern)])
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: x.logical, perm: x.perm)))
     }
 
     /// The operand, rank, axis and keepdims of a reduction over exactly one axis. The operand is an
@@ -53,6 +53,6 @@ extension GraphLowering {
         if keep { logical[axis] = 1 } else { logical.remove(at: axis) }
         let y = builder.emit(.meanPool, [xid], output: node.output[0], shape: [1, c])
         let perm: [Int] = keep ? [axis - 1, other - 1] : [0]
-        setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: perm)))
+        try setOutput(node, .tensor(TrackedTensor(id: y, logical: logical, perm: perm)))
     }
 }

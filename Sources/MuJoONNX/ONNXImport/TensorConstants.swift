@@ -13,7 +13,9 @@ extension GraphLowering {
     /// The values of an ONNX tensor: typed fields, raw little-endian bytes or external data.
     func constantTensor(_ proto: Onnx_TensorProto, what: String) throws -> ConstantTensor {
         let shape = proto.dims.map { Int($0) }
-        let count = shape.reduce(1, *)
+        guard let count = ImportBounds.elementCount(shape) else {
+            throw ImportError("\(file): \(what) has shape \(shape): no dimension may be negative and it may hold at most \(ImportBounds.maxElements) values")
+        }
         var v: [Double] = []
         let raw = proto.dataLocation == .external ? try externalBytes(proto, what: what) : [UInt8](proto.rawData)
         func rawWords<T: FixedWidthInteger>(_: T.Type) -> [T] {
