@@ -8,7 +8,7 @@
 //                   errno). Links libi2c and libm, nothing else.
 //   MuJoSystem      the one seam to the operating system (`SystemCalls`, `Errno`) and the small
 //                   text formatting every module shares.
-//   CMuJoKernels    C: optimized int8 kernels (portable C, x86-64 AVX2 chosen at run time), bit-exact to
+//   CMuJoKernels    C: optimized int8 kernels (portable C, x86-64 AVX2/AVX-VNNI, ARM NEON/sdot chosen at run time), bit-exact to
 //                   MuJoCore's reference kernels. libc only.
 //   MuJoCore        model file reader and loader, int8/float reference kernels and their variants,
 //                   interpreter, label scoring. Pure computation plus the model loader.

@@ -20,8 +20,16 @@ step() {  # step NAME COMMAND… : runs it, counts it
   if "$@"; then passed=$((passed + 1)); summary+=("PASS $name ($((SECONDS - s)) s)")
   else failed=$((failed + 1)); summary+=("FAIL $name ($((SECONDS - s)) s)"); fi
 }
-selftest_qemu() { qemu_exec_target "$1" .build-cross/out-"$1"/mujo-selftest > ".build-cross/selftest-$1.log" 2>&1; local rc=$?
-  tail -1 ".build-cross/selftest-$1.log"; [ $rc -eq 0 ] && tail -1 ".build-cross/selftest-$1.log" | grep -q ' 0 failed'; }
+# selftest_qemu TARGET [LOG_SUFFIX [VARIANT]] : the self-test under qemu (QEMU_CPU from the environment, else
+# cross/lib.sh's default CPU); VARIANT: a kernel variant whose bit-exactness lines must be in the log.
+selftest_qemu() { local log=".build-cross/selftest-$1${2:-}.log"
+  qemu_exec_target "$1" .build-cross/out-"$1"/mujo-selftest > "$log" 2>&1; local rc=$?
+  grep -E '^kernel paths|vs reference' "$log"; tail -1 "$log"
+  [ $rc -eq 0 ] && tail -1 "$log" | grep -q ' 0 failed' || return 1
+  [ -z "${3:-}" ] || grep -q "^PASS .* $3 vs reference" "$log" || { echo "variant $3 was not compared"; return 1; }; }
+# aarch64 twice: the default CPU (cortex-a53: no dot product, so the NEON smlal path is the best one) and
+# `-cpu max` (has the ARMv8.2 dot product: the sdot path too). armv7: the NEON vmlal.s16 path.
+selftest_qemu_dot() { QEMU_CPU=max selftest_qemu "$1" -cpu-max gemm-neon-dot; }
 qemu_exec_target() { (set -e; set_target "$1"; shift; MUJO_ROOT="$PWD" qemu_exec "$@"); }
 package_target() {
   local flag=(); has_product mujod || flag=(--stand-in-selftest)
@@ -32,7 +40,8 @@ deb_of() { tail -1 ".build-cross/package-$1.log"; }
 
 for t in "${targets[@]}"; do
   step "$t: cross/build" bash cross/build "$t"
-  step "$t: self-test under qemu-user" selftest_qemu "$t"
+  step "$t: self-test under qemu-user" selftest_qemu "$t" "" gemm-neon
+  [ "$t" = aarch64 ] && step "$t: self-test under qemu-user -cpu max (dot product)" selftest_qemu_dot "$t"
   if has_product mujod && [ -f "$csv" ]; then
     step "$t: mujod event stream identical to x86_64 ($csv)" bash cross/check-identical "$t" "$csv"
   else

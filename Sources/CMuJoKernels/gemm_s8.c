@@ -1,10 +1,15 @@
 // mujo_gemm_s8: the int8 product shared by the fully connected layer, the convolutions (one row
 // per output time step) and the attention matmuls, in blocks of up to 2 rows × 4 columns.
 // The portable path is plain C (the compiler vectorizes it for the target); the AVX2 path is in
-// gemm_s8_avx2.c, the AVX-VNNI path (weights without zero point) in gemm_s8_avxvnni.c. Both accumulate exactly: each product (x − zx)(w − zw) is at most 255·255 and
+// gemm_s8_avx2.c, the AVX-VNNI path (weights without zero point) in gemm_s8_avxvnni.c, the ARM NEON
+// path (smlal / vmlal.s16) in gemm_s8_neon.c, the aarch64 dot-product path (sdot) in gemm_s8_neon_dot.c.
+// All accumulate exactly: each product (x − zx)(w − zw) is at most 255·255 and
 // the int32 sum wraps like the reference's &+, whose result does not depend on the order.
 #include "include/CMuJoKernels.h"
 #include "requantize.h"
+#if (defined(__aarch64__) || defined(__arm__)) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 void mujo_gemm_s8_avx2(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
                        const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, int32_t zw, ptrdiff_t length,
@@ -13,6 +18,34 @@ void mujo_gemm_s8_avx2(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int3
 void mujo_gemm_s8_avxvnni(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
                           const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, ptrdiff_t length,
                           int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out);
+
+void mujo_gemm_s8_neon(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
+                       const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, int32_t zw, ptrdiff_t length,
+                       int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out);
+
+void mujo_gemm_s8_neon_dot(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
+                           const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, int32_t zw, ptrdiff_t length,
+                           int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out);
+
+int mujo_cpu_has_neon(void) {
+#if defined(__aarch64__)
+    return 1;  // Advanced SIMD is part of baseline armv8-a
+#elif defined(__ARM_NEON) && defined(__linux__)
+    // The armv7 cross build enables NEON for all its code (cross/lib.sh: -mfpu=neon-vfpv4), so a CPU
+    // without it cannot run the binary anyway; the check keeps this path honest on its own.
+    return (getauxval(AT_HWCAP) & (1ul << 12)) ? 1 : 0;  // HWCAP_NEON (asm/hwcap.h, arm)
+#else
+    return 0;
+#endif
+}
+
+int mujo_cpu_has_dotprod(void) {
+#if defined(__aarch64__) && defined(__linux__)
+    return (getauxval(AT_HWCAP) & (1ul << 20)) ? 1 : 0;  // HWCAP_ASIMDDP (asm/hwcap.h, arm64)
+#else
+    return 0;
+#endif
+}
 
 int mujo_cpu_has_avxvnni(void) {
 #if defined(__x86_64__)
@@ -84,6 +117,18 @@ void mujo_gemm_s8(mujo_gemm_path path, const int8_t *x, ptrdiff_t x_stride, ptrd
     }
     if (path == MUJO_GEMM_AVX2 || path == MUJO_GEMM_AVXVNNI) {
         mujo_gemm_s8_avx2(x, x_stride, rows, zx, w, w_stride, cols, zw, length, y, y_stride, out);
+        return;
+    }
+#endif
+#if defined(__aarch64__)
+    if (path == MUJO_GEMM_NEON_DOT) {
+        mujo_gemm_s8_neon_dot(x, x_stride, rows, zx, w, w_stride, cols, zw, length, y, y_stride, out);
+        return;
+    }
+#endif
+#if defined(__aarch64__) || defined(__ARM_NEON)
+    if (path == MUJO_GEMM_NEON) {
+        mujo_gemm_s8_neon(x, x_stride, rows, zx, w, w_stride, cols, zw, length, y, y_stride, out);
         return;
     }
 #endif

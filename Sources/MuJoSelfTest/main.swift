@@ -1,7 +1,8 @@
 // Embedded Swift self-test (the core, sensors' system seam and the device layer): builds with `-enable-experimental-feature Embedded` (cross/embedded-selftest.sh)
 // and runs on the host or, cross-compiled, under qemu on ARM. It loads the committed small-graph model
 // (Tests/MuJoCoreTests/Fixtures), runs it and checks the int8 embedding against numpy's, bit for bit,
-// plus the rounding policy's hand-computed cases and the model loader's refusal of a damaged file.
+// plus the rounding policy's hand-computed cases and the model loader's refusal of a damaged file,
+// and every int8 product variant this CPU runs against the reference (KernelVariantChecks.swift).
 // Usage: MUJO_ROOT=REPO_ROOT mujo-selftest   (default root: the source tree this binary was built from)
 import CMuJoSystem
 import MuJoCore
@@ -119,6 +120,9 @@ if let bytes = readFile(modelPath), let input = readFile(fixtures + "small-graph
 } else {
     check(false, "fixtures readable under \(fixtures) (set MUJO_ROOT to the repository root)")
 }
+
+// 4. Every optimized int8 product variant this CPU runs, against the reference, bit for bit.
+checkKernelVariants()
 
 print("\(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)

@@ -196,7 +196,10 @@ final class KernelVariantTests: XCTestCase {
         XCTAssertEqual("\(KernelSet.reference.fullyConnectedS8.name)", "reference")
         XCTAssertEqual("\(KernelSet.best.fullyConnectedS8.name)", "\(KernelVariants.fullyConnectedS8.last { $0.isAvailable() }!.name)")
         XCTAssertEqual("\(KernelSet.best.conv1dS8.name)", "\(KernelVariants.conv1dS8.last { $0.isAvailable() }!.name)")
-        XCTAssertEqual("\(KernelSet.best.fullyConnectedS8.name)", GemmKernels.hasAVXVNNI ? "gemm-avxvnni" : (GemmKernels.hasAVX2 ? "gemm-avx2" : "gemm-c"))
+        let expected = GemmKernels.hasDotProd ? "gemm-neon-dot" : GemmKernels.hasNEON ? "gemm-neon"
+            : GemmKernels.hasAVXVNNI ? "gemm-avxvnni" : (GemmKernels.hasAVX2 ? "gemm-avx2" : "gemm-c")
+        XCTAssertEqual("\(KernelSet.best.fullyConnectedS8.name)", expected)
+        XCTAssertFalse(GemmKernels.hasNEON && GemmKernels.hasAVX2, "x86 and ARM paths are exclusive")
     }
 
     func testInterpreterRunsTheChosenVariantWithTheSameBits() throws {

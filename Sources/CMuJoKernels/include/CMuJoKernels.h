@@ -1,5 +1,5 @@
-// Optimized int8 kernels in C, for the instructions Swift cannot express (x86-64 AVX2 today; the
-// portable C path compiles everywhere, the board included). Each computes exactly what its Swift
+// Optimized int8 kernels in C, for the instructions Swift cannot express (x86-64 AVX2 / AVX-VNNI,
+// ARM NEON and the aarch64 dot product; the portable C path compiles everywhere, the board included). Each computes exactly what its Swift
 // reference kernel in MuJoCore/Kernels/ computes — the same wrapping int32 accumulation, the same
 // fixed-point requantization (FixedPoint.swift) — so the output bytes are identical; the tests in
 // Tests/MuJoCoreTests check it. Nothing here allocates or keeps state; scratch is the caller's.
@@ -11,11 +11,16 @@
 
 /// How the products are computed: the portable C loops, AVX2 (only when mujo_cpu_has_avx2()
 /// returned 1), or AVX-VNNI (only when mujo_cpu_has_avxvnni() returned 1; products whose second
-/// operand has a zero point, and the depthwise convolution, then take the AVX2 path).
+/// operand has a zero point, and the depthwise convolution, then take the AVX2 path); on ARM NEON
+/// smlal/vmlal.s16 (only when mujo_cpu_has_neon() returned 1) or the aarch64 dot product sdot (only
+/// when mujo_cpu_has_dotprod() returned 1). For the NEON paths only mujo_gemm_s8 has NEON code; the
+/// depthwise convolution, Add and LayerNorm run their portable C (which the compiler vectorizes).
 typedef enum {
     MUJO_GEMM_PORTABLE = 0,
     MUJO_GEMM_AVX2 = 1,
     MUJO_GEMM_AVXVNNI = 2,
+    MUJO_GEMM_NEON = 3,
+    MUJO_GEMM_NEON_DOT = 4,
 } mujo_gemm_path;
 
 /// The output side of a requantized int8 product.
@@ -35,6 +40,13 @@ int mujo_cpu_has_avx2(void);
 
 /// 1 when this CPU and build can run the AVX-VNNI path.
 int mujo_cpu_has_avxvnni(void);
+
+/// 1 when this CPU and build can run the NEON path (aarch64: always; armv7: a NEON build on a CPU
+/// whose HWCAP has NEON).
+int mujo_cpu_has_neon(void);
+
+/// 1 when this CPU and build can run the dot-product path (aarch64 with HWCAP_ASIMDDP).
+int mujo_cpu_has_dotprod(void);
 
 /// y[r·y_stride + c] = requantize(Σ_i (x[r·x_stride + i] − zx)·(w[c·w_stride + i] − zw) + bias[c])
 /// for r < rows, c < cols, i < length; the sum wraps in int32 exactly as the reference kernels'.

@@ -6,6 +6,7 @@
 // Adding an optimized variant: write it in its own file (Portable/, or C in Sources/CMuJoKernels
 // with a Swift wrapper in CKernels/) with the reference's signature, then add ONE line to its
 // family's list below. A CPU-specific variant says so in `isAvailable` (e.g. GemmKernels.hasAVX2).
+// The x86 and ARM variants never both hold, so "last available" is the best of the running CPU's.
 
 public enum KernelVariants {
     public static let conv1dS8: [KernelVariant<Conv1DS8Function>] = [
@@ -14,6 +15,8 @@ public enum KernelVariants {
         KernelVariant("gemm-c", GemmKernels.conv1dS8Portable, scratchBytes: GemmKernels.conv1dS8ScratchBytes),
         KernelVariant("gemm-avx2", GemmKernels.conv1dS8AVX2, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVX2 }),
         KernelVariant("gemm-avxvnni", GemmKernels.conv1dS8AVXVNNI, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasAVXVNNI }),
+        KernelVariant("gemm-neon", GemmKernels.conv1dS8NEON, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasNEON }),
+        KernelVariant("gemm-neon-dot", GemmKernels.conv1dS8NEONDot, scratchBytes: GemmKernels.conv1dS8ScratchBytes, isAvailable: { GemmKernels.hasDotProd }),
     ]
     public static let conv1dF32: [KernelVariant<Conv1DF32Function>] = [
         KernelVariant("reference", { x, w, b, y, g, act, _ in MuJoCore.conv1dF32(input: x, weights: w, bias: b, output: y, geometry: g, activation: act) }),
@@ -24,6 +27,8 @@ public enum KernelVariants {
         KernelVariant("gemm-c", GemmKernels.fullyConnectedS8Portable),
         KernelVariant("gemm-avx2", GemmKernels.fullyConnectedS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
         KernelVariant("gemm-avxvnni", GemmKernels.fullyConnectedS8AVXVNNI, isAvailable: { GemmKernels.hasAVXVNNI }),
+        KernelVariant("gemm-neon", GemmKernels.fullyConnectedS8NEON, isAvailable: { GemmKernels.hasNEON }),
+        KernelVariant("gemm-neon-dot", GemmKernels.fullyConnectedS8NEONDot, isAvailable: { GemmKernels.hasDotProd }),
     ]
     public static let fullyConnectedF32: [KernelVariant<FullyConnectedF32Function>] = [KernelVariant("reference", MuJoCore.fullyConnectedF32)]
     public static let addS8: [KernelVariant<BinaryS8Function>] = [
@@ -53,6 +58,8 @@ public enum KernelVariants {
         KernelVariant("reference", MuJoCore.batchMatMulS8),
         KernelVariant("gemm-c", GemmKernels.batchMatMulS8Portable),
         KernelVariant("gemm-avx2", GemmKernels.batchMatMulS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
+        KernelVariant("gemm-neon", GemmKernels.batchMatMulS8NEON, isAvailable: { GemmKernels.hasNEON }),
+        KernelVariant("gemm-neon-dot", GemmKernels.batchMatMulS8NEONDot, isAvailable: { GemmKernels.hasDotProd }),
     ]
     public static let batchMatMulF32: [KernelVariant<BatchMatMulF32Function>] = [KernelVariant("reference", MuJoCore.batchMatMulF32)]
     public static let l2NormalizeS8: [KernelVariant<L2NormalizeS8Function>] = [KernelVariant("reference", MuJoCore.l2NormalizeS8)]

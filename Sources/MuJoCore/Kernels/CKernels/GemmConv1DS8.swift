@@ -83,4 +83,14 @@ extension GemmKernels {
                                     _ y: UnsafeMutablePointer<Int8>, _ g: Conv1DGeometry, _ io: QuantizedIO, _ scratch: UnsafeMutableRawPointer) {
         conv1dS8(path: MUJO_GEMM_AVX2, input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io, scratch: scratch)
     }
+
+    public static func conv1dS8NEON(_ x: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, _ b: UnsafePointer<Int32>?, _ rq: UnsafePointer<Int32>,
+                                    _ y: UnsafeMutablePointer<Int8>, _ g: Conv1DGeometry, _ io: QuantizedIO, _ scratch: UnsafeMutableRawPointer) {
+        conv1dS8(path: MUJO_GEMM_NEON, input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io, scratch: scratch)
+    }
+
+    public static func conv1dS8NEONDot(_ x: UnsafePointer<Int8>, _ w: UnsafePointer<Int8>, _ b: UnsafePointer<Int32>?, _ rq: UnsafePointer<Int32>,
+                                       _ y: UnsafeMutablePointer<Int8>, _ g: Conv1DGeometry, _ io: QuantizedIO, _ scratch: UnsafeMutableRawPointer) {
+        conv1dS8(path: MUJO_GEMM_NEON_DOT, input: x, weights: w, bias: b, requant: rq, output: y, geometry: g, io: io, scratch: scratch)
+    }
 }

@@ -1,7 +1,8 @@
 // int8 kernel variants that compute through CMuJoKernels' blocked product `mujo_gemm_s8` (2 rows ×
 // 4 columns per block, requantization fused into the producer): the fully connected layer and the
 // transposed attention matmul directly, the convolution one output time step per row (see
-// GemmConv1DS8.swift). `path` chooses the portable C loops, AVX2 or AVX-VNNI; KernelDispatch.swift lists
+// GemmConv1DS8.swift). `path` chooses the portable C loops, AVX2, AVX-VNNI, ARM NEON (smlal) or the
+// aarch64 dot product (sdot); KernelDispatch.swift lists
 // one variant of each. Bit-exact to the reference kernels (KernelVariantTests, KernelVectorTests).
 import CMuJoKernels
 
@@ -11,6 +12,10 @@ public enum GemmKernels {
     public static let hasAVX2: Bool = mujo_cpu_has_avx2() != 0
     /// Whether this CPU runs the AVX-VNNI path (checked once).
     public static let hasAVXVNNI: Bool = mujo_cpu_has_avxvnni() != 0
+    /// Whether this CPU and build run the NEON path (aarch64; armv7 NEON builds) (checked once).
+    public static let hasNEON: Bool = mujo_cpu_has_neon() != 0
+    /// Whether this CPU runs the aarch64 dot-product path (HWCAP_ASIMDDP) (checked once).
+    public static let hasDotProd: Bool = mujo_cpu_has_dotprod() != 0
 
     /// Zero points the C kernels take: int8 values (as every int8 tensor's are).
     @inline(__always)
@@ -71,6 +76,20 @@ extension GemmKernels {
                          rows: rows, inputs: k, outputs: o, io: io)
     }
 
+    public static func fullyConnectedS8NEON(input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
+                                            requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
+                                            rows: Int, inputs k: Int, outputs o: Int, io: QuantizedIO) {
+        fullyConnectedS8(path: MUJO_GEMM_NEON, input: input, weights: weights, bias: bias, requant: requant, output: output,
+                         rows: rows, inputs: k, outputs: o, io: io)
+    }
+
+    public static func fullyConnectedS8NEONDot(input: UnsafePointer<Int8>, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>?,
+                                               requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
+                                               rows: Int, inputs k: Int, outputs o: Int, io: QuantizedIO) {
+        fullyConnectedS8(path: MUJO_GEMM_NEON_DOT, input: input, weights: weights, bias: bias, requant: requant, output: output,
+                         rows: rows, inputs: k, outputs: o, io: io)
+    }
+
     public static func batchMatMulS8Portable(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, batches: Int, m: Int, k: Int, n: Int,
                                              transposeB: Bool, requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
                                              io: BinaryQuantizedIO) {
@@ -82,6 +101,20 @@ extension GemmKernels {
                                          transposeB: Bool, requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
                                          io: BinaryQuantizedIO) {
         batchMatMulS8(path: MUJO_GEMM_AVX2, a: a, b: b, batches: batches, m: m, k: k, n: n, transposeB: transposeB,
+                      requant: requant, output: output, io: io)
+    }
+
+    public static func batchMatMulS8NEON(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, batches: Int, m: Int, k: Int, n: Int,
+                                         transposeB: Bool, requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
+                                         io: BinaryQuantizedIO) {
+        batchMatMulS8(path: MUJO_GEMM_NEON, a: a, b: b, batches: batches, m: m, k: k, n: n, transposeB: transposeB,
+                      requant: requant, output: output, io: io)
+    }
+
+    public static func batchMatMulS8NEONDot(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, batches: Int, m: Int, k: Int, n: Int,
+                                            transposeB: Bool, requant: UnsafePointer<Int32>, output: UnsafeMutablePointer<Int8>,
+                                            io: BinaryQuantizedIO) {
+        batchMatMulS8(path: MUJO_GEMM_NEON_DOT, a: a, b: b, batches: batches, m: m, k: k, n: n, transposeB: transposeB,
                       requant: requant, output: output, io: io)
     }
 }
