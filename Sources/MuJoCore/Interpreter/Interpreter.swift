@@ -104,7 +104,7 @@ public final class Interpreter {
         }
     }
 
-    /// The name of the kernel variant op `index` runs ("reference", "unrolled4", …).
+    /// The name of the kernel variant op `index` runs ("reference", "gemm-c", "gemm-neon", …).
     public func kernelVariant(op index: Int) -> StaticString { steps[index].variant }
 
     /// The bytes of tensor `id` (an input to fill, an output to read).

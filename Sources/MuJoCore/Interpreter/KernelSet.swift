@@ -4,7 +4,7 @@
 // signature and, for int8, the same output bits. Which variant runs is chosen in one place,
 // Kernels/KernelDispatch.swift, once, when an interpreter is prepared.
 
-/// A kernel family's implementation with its name ("reference", "unrolled", "avx2", …).
+/// A kernel family's implementation with its name ("reference", "gemm-c", "gemm-avx2", …).
 public struct KernelVariant<Function> {
     public let name: StaticString
     public let function: Function

@@ -23,7 +23,6 @@ public enum KernelVariants {
     ]
     public static let fullyConnectedS8: [KernelVariant<FullyConnectedS8Function>] = [
         KernelVariant("reference", MuJoCore.fullyConnectedS8),
-        KernelVariant("unrolled4", PortableKernels.fullyConnectedS8),
         KernelVariant("gemm-c", GemmKernels.fullyConnectedS8Portable),
         KernelVariant("gemm-avx2", GemmKernels.fullyConnectedS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
         KernelVariant("gemm-avxvnni", GemmKernels.fullyConnectedS8AVXVNNI, isAvailable: { GemmKernels.hasAVXVNNI }),
@@ -48,7 +47,7 @@ public enum KernelVariants {
     public static let softmaxF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.softmaxF32)]
     public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [
         KernelVariant("reference", MuJoCore.layerNormS8),
-        KernelVariant("reciprocal", PortableKernels.layerNormS8),
+        KernelVariant("c", GemmKernels.layerNormS8C),
         KernelVariant("avx2", GemmKernels.layerNormS8AVX2, isAvailable: { GemmKernels.hasAVX2 }),
     ]
     public static let layerNormF32: [KernelVariant<LayerNormF32Function>] = [KernelVariant("reference", MuJoCore.layerNormF32)]
