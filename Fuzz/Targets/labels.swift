@@ -44,15 +44,7 @@ public func fuzzLabels(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let t = l.threshold { precondition(t.isFinite && t >= -1 && t <= 1, "accepted threshold \(t)") }
     }
     // What was accepted, the model file carries: written, read back the same.
-    let written: [UInt8]
-    do { written = try ModelWriter.serialize(carrier(table, fixedSpec)) } catch {
-        preconditionFailure("the writer refuses an accepted label table: \(error.description)")
-    }
-    let read: ModelDescription
-    do { read = try ModelReader.parse(written) } catch {
-        preconditionFailure("the reader refuses the written label table: \(error.description)")
-    }
-    let back = read.labels
+    let back = roundTrip(carrier(table, fixedSpec), "label table").labels
     precondition(bytes(back.textEncoder) == bytes(table.textEncoder) && back.dimension == table.dimension && back.labels.count == table.labels.count)
     for (a, b) in zip(table.labels, back.labels) {
         precondition(bytes(a.name) == bytes(b.name), "name '\(a.name)' read back as '\(b.name)'")
@@ -61,15 +53,18 @@ public func fuzzLabels(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         precondition(a.threshold?.bitPattern == b.threshold?.bitPattern, "threshold of '\(a.name)' changed")
     }
     if let spec = file.inputSpec {
-        let again: [UInt8]
-        do { again = try ModelWriter.serialize(carrier(table, spec)) } catch {
-            preconditionFailure("the writer refuses an accepted input_spec: \(error.description)")
-        }
-        let back: ModelDescription
-        do { back = try ModelReader.parse(again) } catch {
-            preconditionFailure("the reader refuses the written input_spec: \(error.description)")
-        }
-        precondition(back.inputSpec == spec, "input_spec changed on the way through the file")
+        precondition(roundTrip(carrier(table, spec), "input_spec").inputSpec == spec, "input_spec changed on the way through the file")
     }
     return 0
+}
+
+/// The model written and read back; either side refusing what was accepted is a finding.
+private func roundTrip(_ model: ModelDescription, _ what: String) -> ModelDescription {
+    let written: [UInt8]
+    do { written = try ModelWriter.serialize(model) } catch {
+        preconditionFailure("the writer refuses an accepted \(what): \(error.description)")
+    }
+    do { return try ModelReader.parse(written) } catch {
+        preconditionFailure("the reader refuses the written \(what): \(error.description)")
+    }
 }

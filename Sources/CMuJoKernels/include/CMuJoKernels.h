@@ -80,8 +80,4 @@ void mujo_add_s8(mujo_gemm_path path, const int8_t *a, const int8_t *b, ptrdiff_
 void mujo_layer_norm_s8(mujo_gemm_path path, const int8_t *x, ptrdiff_t rows, ptrdiff_t c, const int8_t *gamma,
                         const int32_t *beta, const int32_t *requant, int32_t epsilon, int8_t *y, int32_t zx, int32_t zy);
 
-/// The reference softmaxS8 over rows of n (output scale 1/256, zero point −128); exp_table holds 256
-/// entries in 0…2²⁰, entry 0 positive (what the model validator accepts). Portable C, any CPU.
-void mujo_softmax_s8(const int8_t *x, ptrdiff_t rows, ptrdiff_t n, const int32_t *exp_table, int8_t *y);
-
 #endif

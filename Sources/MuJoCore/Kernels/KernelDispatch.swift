@@ -40,10 +40,7 @@ public enum KernelVariants {
     public static let mulF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.mulF32)]
     public static let lookupS8: [KernelVariant<LookupS8Function>] = [KernelVariant("reference", MuJoCore.lookupS8)]
     public static let geluF32: [KernelVariant<UnaryF32Function>] = [KernelVariant("reference", MuJoCore.geluF32)]
-    public static let softmaxS8: [KernelVariant<SoftmaxS8Function>] = [
-        KernelVariant("reference", MuJoCore.softmaxS8),
-        KernelVariant("c", TableKernels.softmaxS8),
-    ]
+    public static let softmaxS8: [KernelVariant<SoftmaxS8Function>] = [KernelVariant("reference", MuJoCore.softmaxS8)]
     public static let softmaxF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.softmaxF32)]
     public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [
         KernelVariant("reference", MuJoCore.layerNormS8),

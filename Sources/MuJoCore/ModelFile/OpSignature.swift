@@ -4,6 +4,11 @@ import MuJoSystem
 
 enum OpSignature {
     static func check(_ c: OpContext) throws(ModelError) {
+        // Every op reads input 0 (its dtype picks the family) and writes output 0: checked before
+        // any signature looks at them (found by the model fuzz target: a GELU with no inputs).
+        guard let first = c.op.inputs.first, first != -1, !c.op.outputs.isEmpty else {
+            throw c.fail(.badGraph, "has \(c.op.inputs.count) inputs and \(c.op.outputs.count) outputs; every op needs input 0 and an output")
+        }
         switch c.op.code {
         case .conv1d: try conv1d(c)
         case .fullyConnected: try fullyConnected(c)

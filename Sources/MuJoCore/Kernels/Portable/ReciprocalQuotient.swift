@@ -1,4 +1,4 @@
-// The exact reciprocal division the C kernels use (layer_norm_s8.c, softmax_s8.c: their
+// The exact reciprocal division the C kernels use (layer_norm_s8.c: its
 // `quotient`), in Swift, so a test can check the identity it rests on against divRoundHalfAway
 // (KernelVariantTests.testReciprocalQuotientIsDivRoundHalfAway) on the inputs the kernels see.
 
