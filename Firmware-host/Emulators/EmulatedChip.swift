@@ -236,6 +236,14 @@ open class EmulatedChip {
 
     /// Bytes held by the ground-truth log and the FIFO model (array capacities): what the emulator
     /// itself keeps, which the fault soak tells apart from the driver's and the loop's memory.
+    /// Sizes the ground-truth log for `samples` unsettled samples at once, so a long run does not
+    /// reallocate it midway (a soak measures the process's memory; the log is not mujod's).
+    public func reserveLog(samples: Int) {
+        producedTimes.reserveCapacity(samples)
+        producedCounts.reserveCapacity(samples)
+        fates.reserveCapacity(samples)
+    }
+
     public var bookkeepingBytes: Int {
         producedTimes.capacity * 8 + producedCounts.capacity * MemoryLayout<SIMD3<Int32>>.stride + fates.capacity
             + (fifoSeq.capacity + fifoData.capacity + fifoDataHigh.capacity + transactionPops.capacity) * 8

@@ -56,6 +56,14 @@ final class SampleLedger {
         self.toleranceNanoseconds = toleranceNanoseconds
     }
 
+    /// Sizes the per-sample queues for `samples` awaiting a verdict at once (SoakRig: no
+    /// reallocation midway).
+    func reserve(samples: Int) {
+        delivered.reserveCapacity(samples)
+        pendingRead.reserveCapacity(samples)
+        pendingDropped.reserveCapacity(samples)
+    }
+
     /// Bytes held by the ledger's queues (array capacities).
     var bookkeepingBytes: Int {
         (delivered.capacity + pendingRead.capacity + pendingDropped.capacity) * 8

@@ -40,6 +40,12 @@ final class SoakRig {
         self.endNanoseconds = endNanoseconds
         self.eventsPath = eventsPath
         self.progress = progress
+        // The soak's own queues sized once, up front, for the longest backlog a fault can leave (a
+        // stalled reader or an absent chip: minutes of samples): a reallocation midway would show
+        // as growth in the process's RSS that is not mujod's.
+        let backlog = Int(configuredRateHz * 600)
+        chip.reserveLog(samples: backlog)
+        ledger.reserve(samples: backlog)
     }
 
     /// Between reads: due faults, the ledger, memory checkpoints, progress.
