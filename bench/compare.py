@@ -8,6 +8,10 @@ mujo: `mujo bench --json --iterations 1`, the time of Interpreter.invoke). Repor
 rounds of each pass's median, the ratio to the fastest peer int8 runtime, each runtime's agreement
 with the float model (nearest label among the model's labels, and embedding cosine) on the same
 windows, and the peak RSS of a separate process that loads the model and classifies 1,000 windows.
+With --mujod, the table also has mujod, the board program (Embedded Swift, built for this host):
+its peak RSS while it replays the committed recording, looped, as a CSV through its whole loop
+(resampling, windows, classify, events) for at least 1,000 windows, and its own median classify
+time from its last `stats` event (normalise, invoke, score; not interleaved with the others).
 """
 from __future__ import annotations
 
@@ -154,11 +158,15 @@ def mujo_pass(mujo, windows_npy, float_encoder=None, warmup=50):
     return r["kernels"][0]["latency"]["median_us"], r
 
 
-def peak_rss_child(argv):
-    """Peak RSS (bytes) of a fresh process running argv."""
-    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)")
-    return int(subprocess.run([sys.executable, "-c", code] + argv, check=True, capture_output=True, text=True).stdout)
+PEAK_RSS = os.path.join(ROOT, ".build", "bench-compare", "peak-rss")  # bench/peak_rss.c, built by bench/compare
+
+
+def peak_rss_child(argv, stdout=subprocess.DEVNULL):
+    """Peak RSS (bytes) of a fresh process running argv (through peak-rss: see bench/peak_rss.c)."""
+    r = subprocess.run([PEAK_RSS] + argv, stdout=stdout, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({r.returncode}): {r.stderr.strip()[-500:]}")
+    return int(r.stderr.strip().split("\n")[-1].split()[-1])
 
 
 def rss_worker(kind, path, windows_npy, count):
@@ -167,6 +175,29 @@ def rss_worker(kind, path, windows_npy, count):
     run = make_runner(kind, path)
     for k in range(count):
         run(windows[k % len(windows)][None])
+
+
+def mujod_row(mujod, work, at_least=1000):
+    """mujod's peak RSS (bytes), windows classified and p50 latency (µs), replaying the recording looped."""
+    rows = list(csv.reader(open(RECORDING)))
+    header, body = rows[0], rows[1:]
+    t = [int(r[0]) for r in body]
+    period = t[-1] + (t[-1] - t[0]) // (len(t) - 1)  # the next copy starts one sample step after the last
+    copies = -(-at_least * 50 // len(body)) + 1       # hop 50 samples; each copy also loses windows at its joins
+    path = os.path.join(work, "recording-looped.csv")
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(header)
+        for c in range(copies):
+            for r, ti in zip(body, t):
+                out.writerow([ti + c * period] + r[1:])
+    events = os.path.join(work, "mujod-events.jsonl")
+    with open(events, "w") as f:
+        rss = peak_rss_child([mujod, "--model", os.path.join(ROOT, "Models", "default.mujo"), "--sensor", f"csv:{path}", "--events", "-"], f)
+    stats = [json.loads(l) for l in open(events) if '"event":"stats"' in l][-1]
+    if stats["windows"] < at_least:
+        raise SystemExit(f"mujod classified only {stats['windows']} windows of the looped recording (wanted {at_least})")
+    return rss, stats["windows"], float(stats["latency_p50_us"])
 
 
 def agreement(embeddings, reference, labels):
@@ -180,6 +211,7 @@ def main():
     ap.add_argument("--mujo", required=True)
     ap.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 7)))
     ap.add_argument("--hop", type=int, default=int(os.environ.get("HOP", 25)))
+    ap.add_argument("--mujod", help="mujod built as Embedded Swift for this host (scripts/embedded-build.sh mujod)")
     ap.add_argument("--rss-worker", nargs=4, metavar=("KIND", "MODEL", "WINDOWS", "COUNT"))
     a = ap.parse_args()
     if a.rss_worker:
@@ -244,9 +276,14 @@ def main():
 
     for n in rows:
         rows[n]["median_us"] = float(np.median(times[n]))
+    mujod_windows = None
+    if a.mujod:
+        rss, mujod_windows, p50 = mujod_row(a.mujod, work)
+        rows["mujod int8 (the board program) †"] = {"precision": "int8", "agreement": rows["mujo int8"]["agreement"],
+                                                     "median_us": p50, "rss": rss}
     fastest_ort = min(rows[n]["median_us"] for n in rows if n.startswith("onnxruntime int8"))
     litert = rows.get("LiteRT int8 (PT2E)", {}).get("median_us")
-    fastest_peer = min(r["median_us"] for n, r in rows.items() if not n.startswith("mujo"))
+    fastest_peer = min(r["median_us"] for n, r in rows.items() if not n.startswith("mujo"))  # mujo and mujod
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     lines = [f"CPU: {cpu}; 1 thread, batch 1; {len(windows)} held-out windows (WISDM subject 1604, hop {a.hop}) × {a.rounds} interleaved rounds",
              "",
@@ -259,6 +296,11 @@ def main():
     lines.append("")
     lines.append(f"mujo int8 / fastest onnxruntime int8: {m / fastest_ort:.2f} (target ≤ 0.5)"
                  + (f"; mujo int8 / LiteRT int8: {m / litert:.2f} (target ≤ 0.7)" if litert else ""))
+    if mujod_windows:
+        lines.append(f"† mujod: Embedded Swift, this host's build of the program the board runs; peak RSS while it replays the "
+                     f"recording, looped, through its whole loop ({mujod_windows} windows; target ≤ 4 MB); its time is its own "
+                     f"median classify (normalise, invoke, score) from its last stats event, not interleaved; the same "
+                     f"interpreter, kernels and model as mujo int8, so the same agreement.")
     lines += notes
     text = "\n".join(lines)
     print(text)
