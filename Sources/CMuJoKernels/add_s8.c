@@ -4,24 +4,20 @@
 // then costs two loads, an add and the output's requantization — the same int64 arithmetic, the
 // same bits. On the AVX2 path, when both tables fit int32, eight elements are requantized at once
 // (requantize_avx2.h: ra as the accumulator, rb as the bias, so an int32 overflow of ra + rb falls
-// back to the scalar requantization of those eight); when b is as long as a (no broadcast), the
-// eight look-ups of each input are one vpgatherdd from an int32 copy of its table.
+// back to the scalar requantization of those eight).
 #include "include/CMuJoKernels.h"
 #include "requantize.h"
 #if defined(__x86_64__)
 #include "requantize_avx2.h"
 #endif
 
-/// The two rescaling tables, and their int32 copies; returns 1 when every entry fits int32.
-static int rescaling_tables(const int32_t *requant, int32_t za, int32_t zb, int64_t ta[256], int64_t tb[256],
-                            int32_t ta32[256], int32_t tb32[256]) {
+/// The two rescaling tables; returns 1 when every entry fits int32.
+static int rescaling_tables(const int32_t *requant, int32_t za, int32_t zb, int64_t ta[256], int64_t tb[256]) {
     int fits = 1;
     for (int v = -128; v < 128; v++) {
         ta[v + 128] = mujo_multiply_by_quantized_multiplier(((int64_t)v - za) * ((int64_t)1 << MUJO_ADD_LEFT_SHIFT), requant[0], requant[1]);
         tb[v + 128] = mujo_multiply_by_quantized_multiplier(((int64_t)v - zb) * ((int64_t)1 << MUJO_ADD_LEFT_SHIFT), requant[2], requant[3]);
         if (ta[v + 128] < INT32_MIN || ta[v + 128] > INT32_MAX || tb[v + 128] < INT32_MIN || tb[v + 128] > INT32_MAX) fits = 0;
-        ta32[v + 128] = (int32_t)ta[v + 128];
-        tb32[v + 128] = (int32_t)tb[v + 128];
     }
     return fits;
 }
@@ -38,28 +34,12 @@ static void add_scalar(const int8_t *a, const int8_t *b, ptrdiff_t j0, ptrdiff_t
 }
 
 #if defined(__x86_64__)
-/// The eight int32 table entries of x[0..<8] (int8, so x + 128 indexes the 256 entries).
-static inline __attribute__((always_inline, target("avx2")))
-__m256i lookup8_avx2(const int32_t *table, const int8_t *x) {
-    __m256i index = _mm256_add_epi32(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)x)), _mm256_set1_epi32(128));
-    return _mm256_i32gather_epi32((const int *)table, index, 4);
-}
-
 __attribute__((target("avx2")))
 static void add_avx2(const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_t b_count, const int32_t *requant,
-                     int8_t *y, int32_t zy, int32_t lo, int32_t hi, const int64_t *ta, const int64_t *tb,
-                     const int32_t *ta32, const int32_t *tb32) {
+                     int8_t *y, int32_t zy, int32_t lo, int32_t hi, const int64_t *ta, const int64_t *tb) {
     int32_t ra[8], rb[8];
     const mujo_requant_out out = {.bias = rb, .requant = requant + 4, .per_column = 0, .zero_point = zy, .lo = lo, .hi = hi};
     ptrdiff_t i = 0, j = 0;
-    if (b_count == count) {
-        for (; i + 8 <= count; i += 8) {
-            _mm256_storeu_si256((__m256i *)ra, lookup8_avx2(ta32, a + i));
-            _mm256_storeu_si256((__m256i *)rb, lookup8_avx2(tb32, b + i));
-            mujo_requantize8_avx2(ra, 0, &out, y + i);
-        }
-        j = i;
-    }
     for (; i + 8 <= count; i += 8) {
         for (int k = 0; k < 8; k++) {
             ra[k] = (int32_t)ta[a[i + k] + 128];
@@ -75,11 +55,10 @@ static void add_avx2(const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_
 void mujo_add_s8(mujo_gemm_path path, const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_t b_count,
                  const int32_t *requant, int8_t *y, int32_t za, int32_t zb, int32_t zy, int32_t lo, int32_t hi) {
     int64_t ta[256], tb[256];
-    int32_t ta32[256], tb32[256];
-    int fits = rescaling_tables(requant, za, zb, ta, tb, ta32, tb32);
+    int fits = rescaling_tables(requant, za, zb, ta, tb);
 #if defined(__x86_64__)
     if (path != MUJO_GEMM_PORTABLE && fits) {
-        add_avx2(a, b, count, b_count, requant, y, zy, lo, hi, ta, tb, ta32, tb32);
+        add_avx2(a, b, count, b_count, requant, y, zy, lo, hi, ta, tb);
         return;
     }
 #endif
