@@ -34,6 +34,40 @@ final class DataMovementTests: XCTestCase {
         XCTAssertEqual(try run(m3, inputs: [x]), [0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11])
     }
 
+    /// Every permutation of ranks 1–4 on odd shapes, int8 and 4-byte elements, against the index
+    /// arithmetic written out here (y at output index (i₀…) = x at the input index the perm names).
+    func testTransposeEveryPermutationAgainstIndexArithmetic() {
+        func permutations(_ n: Int) -> [[Int]] {
+            n == 1 ? [[0]] : permutations(n - 1).flatMap { p in (0...p.count).map { var q = p; q.insert(n - 1, at: $0); return q } }
+        }
+        for shape in [[5], [3, 7], [2, 3, 5], [3, 1, 4, 6], [4, 2, 3, 5]] {
+            let count = shape.reduce(1, *)
+            var inStrides = [Int](repeating: 1, count: shape.count)
+            for i in stride(from: shape.count - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * shape[i + 1] }
+            for perm in permutations(shape.count) {
+                let outShape = perm.map { shape[$0] }
+                var expected = [Int](repeating: 0, count: count)
+                for o in 0..<count {
+                    var rest = o, source = 0
+                    for axis in stride(from: outShape.count - 1, through: 0, by: -1) {
+                        source += (rest % outShape[axis]) * inStrides[perm[axis]]
+                        rest /= outShape[axis]
+                    }
+                    expected[o] = source
+                }
+                let plan = TransposePlan(shape: shape, perm: perm)
+                let x8 = (0..<count).map { Int8(truncatingIfNeeded: $0 * 7 + 3) }
+                var y8 = [Int8](repeating: 0, count: count)
+                transposeElements(x8, plan: plan, output: &y8)
+                XCTAssertEqual(y8, expected.map { x8[$0] }, "int8 shape \(shape) perm \(perm)")
+                let x32 = (0..<count).map { UInt32($0) &* 2_654_435_761 }
+                var y32 = [UInt32](repeating: 0, count: count)
+                transposeElements(x32, plan: plan, output: &y32)
+                XCTAssertEqual(y32, expected.map { x32[$0] }, "4-byte shape \(shape) perm \(perm)")
+            }
+        }
+    }
+
     func testConcatAlongEachAxisAndReshape() throws {
         let a: [Float] = [1, 2, 3, 4], b: [Float] = [5, 6]
         // a [2,2] ++ b [2,1] along axis 1 → [[1 2 5] [3 4 6]]; then reshape to [6].

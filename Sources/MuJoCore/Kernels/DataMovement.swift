@@ -33,10 +33,15 @@ public func transposeElements<T>(_ x: UnsafePointer<T>, plan: TransposePlan, out
         for b in 0..<d1 {
             for c in 0..<d2 {
                 let base = a * s0 + b * s1 + c * s2
-                for d in 0..<d3 {
-                    output[o] = x[base + d * s3]
-                    o += 1
+                if s3 == 1 {
+                    // The last axis stays last (e.g. attention's heads moved in front of the steps):
+                    // a contiguous run, which the compiler turns into vector copies.
+                    let from = x + base, to = output + o
+                    for d in 0..<d3 { to[d] = from[d] }
+                } else {
+                    for d in 0..<d3 { output[o + d] = x[base + d * s3] }
                 }
+                o += d3
             }
         }
     }
