@@ -39,6 +39,8 @@ static void add_avx2(const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_
                      int8_t *y, int32_t zy, int32_t lo, int32_t hi, const int64_t *ta, const int64_t *tb) {
     int32_t ra[8], rb[8];
     const mujo_requant_out out = {.bias = rb, .requant = requant + 4, .per_column = 0, .zero_point = zy, .lo = lo, .hi = hi};
+    mujo_requant8_plan plan;
+    mujo_requant8_plan_init(&out, 0, &plan);
     ptrdiff_t i = 0, j = 0;
     for (; i + 8 <= count; i += 8) {
         for (int k = 0; k < 8; k++) {
@@ -46,7 +48,7 @@ static void add_avx2(const int8_t *a, const int8_t *b, ptrdiff_t count, ptrdiff_
             rb[k] = (int32_t)tb[b[j] + 128];
             if (++j == b_count) j = 0;
         }
-        mujo_requantize8_avx2(ra, 0, &out, y + i);
+        mujo_requantize8_planned_avx2(ra, 0, &out, &plan, y + i);
     }
     add_scalar(a + i, b, j, count - i, b_count, requant, y + i, zy, lo, hi, ta, tb);
 }

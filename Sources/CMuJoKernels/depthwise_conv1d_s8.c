@@ -1,7 +1,7 @@
 // mujo_depthwise_conv1d_s8: conv1dS8 when every channel is its own group. The weights [C, K] are
 // turned into [K, C] int16 in the caller's scratch once per call, so the inner loop runs over
 // contiguous channels (the compiler vectorizes it: baseline code, and an AVX2 copy of the same
-// loop with AVX2 requantization, chosen by `path`); taps outside the input are skipped as in the
+// loop with AVX2 requantization planned once per call, chosen by `path`); taps outside the input are skipped as in the
 // reference. Sums wrap in int32 exactly as the reference's.
 #include "include/CMuJoKernels.h"
 #include "requantize.h"
@@ -47,9 +47,12 @@ static void depthwise_avx2(const int8_t *x, const int8_t *w, ptrdiff_t time_in, 
                            const mujo_requant_out *out, void *scratch) {
     int16_t *wt = transposed_weights(w, channels, k, scratch);
     uint32_t *acc = sums_after(wt, channels, k);
+    mujo_requant_plan plan;
+    const int planned = mujo_requant_plan_init(out, channels, &plan);
     for (ptrdiff_t t = 0; t < time_out; t++) {
         step_sums(x, wt, time_in, channels, t, k, stride, dilation, pad_left, zx, acc);
-        mujo_requantize_row_avx2((const int32_t *)acc, 0, channels, out, y + t * channels);
+        if (planned) mujo_requantize_row_planned_avx2((const int32_t *)acc, 0, channels, out, &plan, y + t * channels);
+        else mujo_requantize_row_avx2((const int32_t *)acc, 0, channels, out, y + t * channels);
     }
 }
 #endif

@@ -102,12 +102,14 @@ void columns(const int8_t *x, ptrdiff_t x_stride, int R, int32_t zx, const int8_
 }
 
 /// Rows in pairs, columns in chunks: each chunk's sums go to a small stack buffer, then are
-/// requantized eight at a time (requantize_avx2.h).
+/// requantized eight at a time (requantize_avx2.h; the columns planned once per call).
 static inline __attribute__((always_inline)) AVX2
 void gemm(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx, const int8_t *w, ptrdiff_t w_stride,
           ptrdiff_t cols, int32_t zw, int subtract_w, ptrdiff_t length, int8_t *y, ptrdiff_t y_stride,
           const mujo_requant_out *out) {
     int32_t acc[2][COLUMN_CHUNK];
+    mujo_requant_plan plan;
+    const int planned = mujo_requant_plan_init(out, cols, &plan);
     for (ptrdiff_t r = 0; r < rows; r += 2) {
         int R = rows - r >= 2 ? 2 : 1;
         for (ptrdiff_t c0 = 0; c0 < cols; c0 += COLUMN_CHUNK) {
@@ -115,7 +117,11 @@ void gemm(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx, const
             const int8_t *xr = x + r * x_stride, *wc = w + c0 * w_stride;
             if (R == 2) columns(xr, x_stride, 2, zx, wc, w_stride, count, zw, subtract_w, length, acc);
             else columns(xr, x_stride, 1, zx, wc, w_stride, count, zw, subtract_w, length, acc);
-            for (int i = 0; i < R; i++) mujo_requantize_row_avx2(acc[i], c0, count, out, y + (r + i) * y_stride + c0);
+            for (int i = 0; i < R; i++) {
+                int8_t *yr = y + (r + i) * y_stride + c0;
+                if (planned) mujo_requantize_row_planned_avx2(acc[i], c0, count, out, &plan, yr);
+                else mujo_requantize_row_avx2(acc[i], c0, count, out, yr);
+            }
         }
     }
 }

@@ -96,12 +96,24 @@ void columns(const int8_t *x, ptrdiff_t x_stride, int R, const int8_t *w, ptrdif
     }
 }
 
+/// Rows [0, R) of the chunk's sums requantized into y (through the call's plan when there is one).
+static inline __attribute__((always_inline)) VNNI
+void requantize_rows(int32_t acc[2][COLUMN_CHUNK], int R, ptrdiff_t c0, ptrdiff_t count, const mujo_requant_out *out,
+                     const mujo_requant_plan *plan, int8_t *y, ptrdiff_t y_stride) {
+    for (int i = 0; i < R; i++) {
+        if (plan) mujo_requantize_row_planned_avx2(acc[i], c0, count, out, plan, y + i * y_stride + c0);
+        else mujo_requantize_row_avx2(acc[i], c0, count, out, y + i * y_stride + c0);
+    }
+}
+
 VNNI void mujo_gemm_s8_avxvnni(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t rows, int32_t zx,
                                const int8_t *w, ptrdiff_t w_stride, ptrdiff_t cols, ptrdiff_t length,
                                int8_t *y, ptrdiff_t y_stride, const mujo_requant_out *out) {
     int32_t acc[2][COLUMN_CHUNK];
     uint32_t weight_sums[COLUMN_CHUNK];
     const uint32_t correction = (uint32_t)(128 + zx);
+    mujo_requant_plan plan;
+    const int planned = mujo_requant_plan_init(out, cols, &plan);
     for (ptrdiff_t c0 = 0; c0 < cols; c0 += COLUMN_CHUNK) {
         ptrdiff_t count = cols - c0 < COLUMN_CHUNK ? cols - c0 : COLUMN_CHUNK;
         const int8_t *wc = w + c0 * w_stride;
@@ -127,7 +139,7 @@ VNNI void mujo_gemm_s8_avxvnni(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t ro
                 }
                 if (R == 2) columns(xp[0], 32, 2, wp[0], 32, count, 32, correction, weight_sums, acc);
                 else columns(xp[0], 32, 1, wp[0], 32, count, 32, correction, weight_sums, acc);
-                for (int i = 0; i < R; i++) mujo_requantize_row_avx2(acc[i], c0, count, out, y + (r + i) * y_stride + c0);
+                requantize_rows(acc, R, c0, count, out, planned ? &plan : NULL, y + r * y_stride, y_stride);
             }
             continue;
         }
@@ -136,7 +148,7 @@ VNNI void mujo_gemm_s8_avxvnni(const int8_t *x, ptrdiff_t x_stride, ptrdiff_t ro
             const int8_t *xr = x + r * x_stride;
             if (R == 2) columns(xr, x_stride, 2, wc, w_stride, count, length, correction, weight_sums, acc);
             else columns(xr, x_stride, 1, wc, w_stride, count, length, correction, weight_sums, acc);
-            for (int i = 0; i < R; i++) mujo_requantize_row_avx2(acc[i], c0, count, out, y + (r + i) * y_stride + c0);
+            requantize_rows(acc, R, c0, count, out, planned ? &plan : NULL, y + r * y_stride, y_stride);
         }
     }
 }

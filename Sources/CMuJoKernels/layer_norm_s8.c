@@ -127,12 +127,15 @@ static void layer_norm_avx2(const int8_t *x, ptrdiff_t rows, ptrdiff_t c, const 
                             const int32_t *requant, int32_t epsilon, int8_t *y, int32_t zx, int32_t zy) {
     const mujo_requant_out out = {.bias = NULL, .requant = requant, .per_column = 1, .zero_point = zy, .lo = -128, .hi = 127};
     int32_t acc[CHANNEL_CHUNK];
+    mujo_requant_plan plan;
+    const int planned = mujo_requant_plan_init(&out, c, &plan);
     for (ptrdiff_t r = 0; r < rows; r++) {
         row_statistics s = statistics(x + r * c, c, zx, epsilon);
         for (ptrdiff_t c0 = 0; c0 < c; c0 += CHANNEL_CHUNK) {
             ptrdiff_t count = c - c0 < CHANNEL_CHUNK ? c - c0 : CHANNEL_CHUNK;
             normalise_avx2(x + r * c, c, c0, count, gamma, beta, zx, s, acc);
-            mujo_requantize_row_avx2(acc, c0, count, &out, y + r * c + c0);
+            if (planned) mujo_requantize_row_planned_avx2(acc, c0, count, &out, &plan, y + r * c + c0);
+            else mujo_requantize_row_avx2(acc, c0, count, &out, y + r * c + c0);
         }
     }
 }
