@@ -207,4 +207,32 @@ final class KernelVariantTests: XCTestCase {
         interpreter.invoke(observer: &recorder)
         XCTAssertEqual(recorder.events, (0..<model.ops.count).flatMap { ["+\($0)", "-\($0)"] })
     }
+
+    func testSoftmaxVariantsBitExactOnRandomRowsAndTables() {
+        var rng = LCG(state: 17)
+        let variants = KernelVariants.softmaxS8.filter { $0.isAvailable() }
+        #if arch(x86_64)
+        XCTAssertGreaterThan(variants.count, 1, "an optimized variant is registered")
+        #endif
+        for trial in 0..<300 {
+            let rows = 1 + rng.next(6), n = trial % 10 == 0 ? 1 + rng.next(3) : 1 + rng.next(400)
+            // Tables the validator accepts (0…2²⁰, entry 0 positive): random, flat at the top (ties:
+            // every output exactly 256/n), and steep (most entries 0, so one element takes all).
+            let table: [Int32] = (0..<256).map { d in
+                switch trial % 3 {
+                case 0: return d == 0 ? Int32(1 + rng.next(1 << 20)) : Int32(rng.next((1 << 20) + 1))
+                case 1: return 1 << 20
+                default: return d < 3 ? Int32((1 << 20) >> d) : 0
+                }
+            }
+            let x = (0..<(rows * n)).map { _ in trial % 4 == 0 ? (rng.next(2) == 0 ? Int8.min : Int8.max) : rng.int8() }
+            var expected = [Int8](repeating: 0, count: rows * n)
+            softmaxS8(x, rows: rows, length: n, expTable: table, output: &expected)
+            for v in variants.dropFirst() {
+                var y = [Int8](repeating: 0x55, count: rows * n)
+                v.function(x, rows, n, table, &y)
+                XCTAssertEqual(y, expected, "trial \(trial) rows \(rows) n \(n) [\(v.name)]")
+            }
+        }
+    }
 }

@@ -65,6 +65,10 @@ void mujo_depthwise_conv1d_s8(mujo_gemm_path path, const int8_t *x, const int8_t
                               ptrdiff_t pad_left, int32_t zx, int8_t *y, const mujo_requant_out *out,
                               void *scratch);
 
+/// The reference softmaxS8 over rows of n (output scale 1/256, zero point −128) with AVX2; exp_table
+/// holds 256 entries in 0…2²⁰, entry 0 positive (what the model validator accepts). x86-64 only.
+void mujo_softmax_s8_avx2(const int8_t *x, ptrdiff_t rows, ptrdiff_t n, const int32_t *exp_table, int8_t *y);
+
 /// The left shift of both inputs of an int8 Add before rescaling (MuJoCore's addS8LeftShift).
 #define MUJO_ADD_LEFT_SHIFT 20
 

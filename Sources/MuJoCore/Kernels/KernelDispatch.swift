@@ -40,7 +40,13 @@ public enum KernelVariants {
     public static let mulF32: [KernelVariant<BinaryF32Function>] = [KernelVariant("reference", MuJoCore.mulF32)]
     public static let lookupS8: [KernelVariant<LookupS8Function>] = [KernelVariant("reference", MuJoCore.lookupS8)]
     public static let geluF32: [KernelVariant<UnaryF32Function>] = [KernelVariant("reference", MuJoCore.geluF32)]
-    public static let softmaxS8: [KernelVariant<SoftmaxS8Function>] = [KernelVariant("reference", MuJoCore.softmaxS8)]
+    public static let softmaxS8: [KernelVariant<SoftmaxS8Function>] = {
+        var variants = [KernelVariant("reference", MuJoCore.softmaxS8)]
+        #if arch(x86_64)  // host only: the board's binary has no room to spare and keeps the reference
+        variants.append(KernelVariant("avx2", TableKernels.softmaxS8AVX2, isAvailable: { GemmKernels.hasAVX2 }))
+        #endif
+        return variants
+    }()
     public static let softmaxF32: [KernelVariant<RowsF32Function>] = [KernelVariant("reference", MuJoCore.softmaxF32)]
     public static let layerNormS8: [KernelVariant<LayerNormS8Function>] = [
         KernelVariant("reference", MuJoCore.layerNormS8),
