@@ -113,6 +113,19 @@ void mujo_requant8_plan_init(const mujo_requant_out *o, ptrdiff_t c, mujo_requan
     p->narrow = _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(shift, _mm256_setzero_si256()))) == 0;
 }
 
+/// The low 32 bits of mujo_multiply_by_quantized_multiplier(x[j], M, shift) for the plan's eight
+/// (multiplier, shift) pairs, each product taken whole in an int64 lane: the value itself when it
+/// fits int32 (and 1 ≤ n = 31 − shift ≤ 62).
+static inline __attribute__((always_inline, target("avx2")))
+__m256i mujo_multiply_by_quantized_multiplier8_avx2(__m256i x, const mujo_requant8_plan *p) {
+    const __m256i sign = _mm256_set1_epi64x((long long)0x8000000000000000ULL);
+    __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(x, p->m_even), p->round_even);
+    __m256i po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), p->m_odd), p->round_odd);
+    __m256i ve = _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_xor_si256(pe, sign), p->n_even), p->sign_even);
+    __m256i vo = _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_xor_si256(po, sign), p->n_odd), p->sign_odd);
+    return _mm256_blend_epi32(ve, _mm256_slli_epi64(vo, 32), 0xAA);
+}
+
 /// mujo_requantize8_avx2(acc, c, o, y) through the plan of columns c ..< c + 8: the same bits.
 static inline __attribute__((always_inline, target("avx2")))
 void mujo_requantize8_planned_avx2(const int32_t *acc, ptrdiff_t c, const mujo_requant_out *o, const mujo_requant8_plan *p, int8_t *y) {
@@ -128,12 +141,7 @@ void mujo_requantize8_planned_avx2(const int32_t *acc, ptrdiff_t c, const mujo_r
         }
     }
     if (!p->narrow) { mujo_requantize8_avx2(acc, c, o, y); return; }
-    const __m256i sign = _mm256_set1_epi64x((long long)0x8000000000000000ULL);
-    __m256i pe = _mm256_add_epi64(_mm256_mul_epi32(total, p->m_even), p->round_even);
-    __m256i po = _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(total, 32), p->m_odd), p->round_odd);
-    __m256i ve = _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_xor_si256(pe, sign), p->n_even), p->sign_even);
-    __m256i vo = _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_xor_si256(po, sign), p->n_odd), p->sign_odd);
-    __m256i v = _mm256_blend_epi32(ve, _mm256_slli_epi64(vo, 32), 0xAA);
+    __m256i v = mujo_multiply_by_quantized_multiplier8_avx2(total, p);
     __m128i v16 = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     v16 = _mm_adds_epi16(v16, _mm_set1_epi16((short)o->zero_point));
     __m128i v8 = _mm_packs_epi16(v16, v16);
