@@ -7,6 +7,8 @@
 // with a Swift wrapper in CKernels/) with the reference's signature, then add ONE line to its
 // family's list below. A CPU-specific variant says so in `isAvailable` (e.g. GemmKernels.hasAVX2).
 // The x86 and ARM variants never both hold, so "last available" is the best of the running CPU's.
+// A host-only variant (one the board must not link, for its size) is appended under #if arch(x86_64),
+// as softmaxS8's is.
 
 public enum KernelVariants {
     public static let conv1dS8: [KernelVariant<Conv1DS8Function>] = [
